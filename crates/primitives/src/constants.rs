@@ -36,8 +36,7 @@ pub const SYSTEM_ADDRESS: Address = address!("ffffffffffffffffffffffffffffffffff
 pub const BEACON_ROOTS_ADDRESS: Address = address!("000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
 
 /// EIP-2935: the history storage contract that serves block hashes.
-pub const HISTORY_STORAGE_ADDRESS: Address =
-    address!("0000F90827F1C53a10cb7A02335B175320002935");
+pub const HISTORY_STORAGE_ADDRESS: Address = address!("0000F90827F1C53a10cb7A02335B175320002935");
 
 /// EIP-2935: how many block hashes the history contract keeps.
 pub const HISTORY_SERVE_WINDOW: u64 = 8191;

@@ -134,8 +134,11 @@ impl FromStr for SpecId {
     /// Accepts the test-suite names (`EIP150`, `ConstantinopleFix`, `Merge`, …) and the
     /// common spellings of the fork names, case-insensitively.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let lower: alloc::string::String =
-            s.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect();
+        let lower: alloc::string::String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect();
         Ok(match lower.as_str() {
             "frontier" => Self::FRONTIER,
             "homestead" => Self::HOMESTEAD,

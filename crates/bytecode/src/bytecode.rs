@@ -1,0 +1,326 @@
+//! The `Bytecode` type and its analysis.
+
+use crate::opcode::{self, OPCODE_INFO};
+use alloc::sync::Arc;
+use core::fmt;
+use lamina_primitives::{
+    Address, B256, Bytes, KECCAK_EMPTY, eip7702::DELEGATION_PREFIX, keccak256,
+};
+
+/// Zero bytes appended to legacy code: a PUSH32 on the last byte reads only padding, and
+/// running off the end meets a STOP, so the dispatch loop needs no bounds check.
+pub const PADDING: usize = 33;
+
+/// Valid jump destinations of a piece of legacy code, one bit per byte offset.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct JumpTable {
+    bits: Arc<[u8]>,
+    len: usize,
+}
+
+impl JumpTable {
+    /// Finds every JUMPDEST that is an instruction, not a byte inside PUSH data.
+    pub fn analyse(code: &[u8]) -> Self {
+        let mut bits = alloc::vec![0u8; code.len().div_ceil(8)];
+        let mut pc = 0;
+        while pc < code.len() {
+            let op = code[pc];
+            if op == opcode::JUMPDEST {
+                bits[pc >> 3] |= 1 << (pc & 7);
+                pc += 1;
+            } else if (opcode::PUSH1..=opcode::PUSH32).contains(&op) {
+                pc += 2 + (op - opcode::PUSH1) as usize;
+            } else {
+                pc += 1;
+            }
+        }
+        Self { bits: bits.into(), len: code.len() }
+    }
+
+    /// Whether `pc` is a JUMPDEST instruction.
+    #[inline]
+    pub fn is_valid(&self, pc: usize) -> bool {
+        pc < self.len && self.bits[pc >> 3] & (1 << (pc & 7)) != 0
+    }
+}
+
+impl fmt::Debug for JumpTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = (0..self.len).filter(|&pc| self.is_valid(pc)).count();
+        write!(f, "JumpTable({count} destinations in {} bytes)", self.len)
+    }
+}
+
+/// Legacy code, analysed and padded.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LegacyCode {
+    /// The code followed by [`PADDING`] zero bytes.
+    padded: Bytes,
+    len: usize,
+    jump_table: JumpTable,
+}
+
+impl LegacyCode {
+    /// Analyses raw code.
+    pub fn new(raw: &[u8]) -> Self {
+        let mut padded = alloc::vec::Vec::with_capacity(raw.len() + PADDING);
+        padded.extend_from_slice(raw);
+        padded.resize(raw.len() + PADDING, 0);
+        Self { padded: padded.into(), len: raw.len(), jump_table: JumpTable::analyse(raw) }
+    }
+
+    /// The code without padding.
+    #[inline]
+    pub fn original_bytes(&self) -> &[u8] {
+        &self.padded[..self.len]
+    }
+
+    /// The code with its zero padding: what the interpreter walks.
+    #[inline]
+    pub fn padded_bytes(&self) -> &[u8] {
+        &self.padded
+    }
+
+    /// The jump destinations.
+    #[inline]
+    pub fn jump_table(&self) -> &JumpTable {
+        &self.jump_table
+    }
+}
+
+/// An EIP-7702 delegation designator: the code `0xef0100 ‖ address` of an account that
+/// delegates its execution to `address`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Eip7702Code {
+    address: Address,
+    raw: Bytes,
+}
+
+impl Eip7702Code {
+    /// The designator for `address`.
+    pub fn new(address: Address) -> Self {
+        let mut raw = [0u8; 23];
+        raw[..3].copy_from_slice(&DELEGATION_PREFIX);
+        raw[3..].copy_from_slice(address.as_slice());
+        Self { address, raw: Bytes::copy_from_slice(&raw) }
+    }
+
+    /// The account execution is delegated to.
+    #[inline]
+    pub fn address(&self) -> Address {
+        self.address
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    Legacy(LegacyCode),
+    Eip7702(Eip7702Code),
+}
+
+/// Account code, analysed once. Cloning is cheap (reference counted).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Bytecode {
+    kind: Kind,
+    hash: B256,
+}
+
+impl Default for Bytecode {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Bytecode {
+    /// Empty code.
+    pub fn new() -> Self {
+        Self { kind: Kind::Legacy(LegacyCode::new(&[])), hash: KECCAK_EMPTY }
+    }
+
+    /// Analyses raw code: a 23-byte `0xef0100 ‖ address` is a delegation designator,
+    /// anything else legacy code.
+    pub fn new_raw(raw: Bytes) -> Self {
+        let hash = if raw.is_empty() { KECCAK_EMPTY } else { keccak256(&raw) };
+        Self::new_raw_with_hash(raw, hash)
+    }
+
+    /// As [`Bytecode::new_raw`] with a hash already known (from a database).
+    pub fn new_raw_with_hash(raw: Bytes, hash: B256) -> Self {
+        let kind = if raw.len() == 23 && raw.starts_with(&DELEGATION_PREFIX) {
+            Kind::Eip7702(Eip7702Code { address: Address::from_slice(&raw[3..]), raw })
+        } else {
+            Kind::Legacy(LegacyCode::new(&raw))
+        };
+        Self { kind, hash }
+    }
+
+    /// A delegation designator pointing at `address`.
+    pub fn new_eip7702(address: Address) -> Self {
+        let code = Eip7702Code::new(address);
+        let hash = keccak256(&code.raw);
+        Self { kind: Kind::Eip7702(code), hash }
+    }
+
+    /// keccak256 of the raw code.
+    #[inline]
+    pub fn hash(&self) -> B256 {
+        self.hash
+    }
+
+    /// The raw bytes, as stored in state (no padding).
+    #[inline]
+    pub fn original_bytes(&self) -> &[u8] {
+        match &self.kind {
+            Kind::Legacy(code) => code.original_bytes(),
+            Kind::Eip7702(code) => &code.raw,
+        }
+    }
+
+    /// The raw bytes as a shared [`Bytes`] (no padding).
+    pub fn bytes(&self) -> Bytes {
+        match &self.kind {
+            Kind::Legacy(code) => code.padded.slice(..code.len),
+            Kind::Eip7702(code) => code.raw.clone(),
+        }
+    }
+
+    /// Length of the raw code.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.original_bytes().len()
+    }
+
+    /// Whether there is no code.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The legacy code, or `None` for a delegation designator.
+    #[inline]
+    pub fn legacy(&self) -> Option<&LegacyCode> {
+        match &self.kind {
+            Kind::Legacy(code) => Some(code),
+            Kind::Eip7702(_) => None,
+        }
+    }
+
+    /// The delegation designator, or `None` for legacy code.
+    #[inline]
+    pub fn eip7702(&self) -> Option<&Eip7702Code> {
+        match &self.kind {
+            Kind::Eip7702(code) => Some(code),
+            Kind::Legacy(_) => None,
+        }
+    }
+
+    /// Legacy code to execute. A delegation designator executed as code (before Prague
+    /// made it one) is analysed as plain bytes; its first byte, 0xEF, halts at once.
+    pub fn to_legacy(&self) -> LegacyCode {
+        match &self.kind {
+            Kind::Legacy(code) => code.clone(),
+            Kind::Eip7702(code) => LegacyCode::new(&code.raw),
+        }
+    }
+
+    /// Whether `pc` is a valid jump destination (always false for a delegation).
+    #[inline]
+    pub fn is_valid_jump(&self, pc: usize) -> bool {
+        self.legacy().is_some_and(|code| code.jump_table.is_valid(pc))
+    }
+}
+
+impl From<Bytes> for Bytecode {
+    fn from(raw: Bytes) -> Self {
+        Self::new_raw(raw)
+    }
+}
+
+/// A disassembly: `offset: MNEMONIC [immediate]`, one line per instruction. Unknown
+/// bytes print as `INVALID(0x..)`; a PUSH cut off by the end of code shows what is there.
+impl fmt::Display for Bytecode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = self.original_bytes();
+        let mut pc = 0;
+        while pc < code.len() {
+            let op = code[pc];
+            match OPCODE_INFO[op as usize] {
+                Some(info) => {
+                    write!(f, "{pc:04x}: {}", info.name())?;
+                    let n = info.immediate_size() as usize;
+                    if n > 0 {
+                        let end = (pc + 1 + n).min(code.len());
+                        f.write_str(" 0x")?;
+                        for byte in &code[pc + 1..end] {
+                            write!(f, "{byte:02x}")?;
+                        }
+                    }
+                    f.write_str("\n")?;
+                    pc += 1 + n;
+                }
+                None => {
+                    writeln!(f, "{pc:04x}: INVALID(0x{op:02x})")?;
+                    pc += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_primitives::address;
+
+    #[test]
+    fn jumpdest_inside_push_data_is_not_a_destination() {
+        // PUSH2 0x5b5b, JUMPDEST, PUSH32 (31 bytes of 0x5b: truncated), no JUMPDEST after
+        let mut raw = alloc::vec![0x61, 0x5b, 0x5b, 0x5b, 0x7f];
+        raw.extend([0x5b; 31]);
+        let code = Bytecode::new_raw(raw.into());
+        assert!(!code.is_valid_jump(0));
+        assert!(!code.is_valid_jump(1));
+        assert!(!code.is_valid_jump(2));
+        assert!(code.is_valid_jump(3));
+        for pc in 4..40 {
+            assert!(!code.is_valid_jump(pc), "{pc}");
+        }
+    }
+
+    #[test]
+    fn padding_covers_a_push32_on_the_last_byte() {
+        let code = Bytecode::new_raw(Bytes::from_static(&[0x7f]));
+        let legacy = code.legacy().unwrap();
+        assert_eq!(legacy.padded_bytes().len(), 1 + PADDING);
+        assert!(legacy.padded_bytes()[1..].iter().all(|&b| b == 0));
+        assert_eq!(code.len(), 1);
+    }
+
+    #[test]
+    fn delegation_designator_is_recognised() {
+        let target = address!("1111111111111111111111111111111111111111");
+        let designator = Bytecode::new_eip7702(target);
+        assert_eq!(designator.len(), 23);
+        let parsed = Bytecode::new_raw(designator.bytes());
+        assert_eq!(parsed.eip7702().map(|d| d.address()), Some(target));
+        assert_eq!(parsed.hash(), keccak256(designator.original_bytes()));
+        // A different length or prefix is plain legacy code.
+        let mut raw = designator.original_bytes().to_vec();
+        raw.push(0);
+        assert!(Bytecode::new_raw(raw.into()).legacy().is_some());
+    }
+
+    #[test]
+    fn empty_code_hash() {
+        assert_eq!(Bytecode::new().hash(), KECCAK_EMPTY);
+        assert_eq!(Bytecode::new_raw(Bytes::new()).hash(), KECCAK_EMPTY);
+        assert!(Bytecode::new().is_empty());
+    }
+
+    #[test]
+    fn disassembly_handles_truncated_push_and_unknown_bytes() {
+        let code = Bytecode::new_raw(Bytes::from_static(&[0x0c, 0x62, 0x01]));
+        assert_eq!(code.to_string(), "0000: INVALID(0x0c)\n0001: PUSH3 0x01\n");
+    }
+}

@@ -1,0 +1,119 @@
+//! Arithmetic: ADD..SIGNEXTEND.
+
+use crate::{Host, Interpreter};
+use lamina_primitives::U256;
+
+/// ADD.
+pub fn add<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = a.wrapping_add(*b);
+}
+
+/// MUL.
+pub fn mul<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = a.wrapping_mul(*b);
+}
+
+/// SUB.
+pub fn sub<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = a.wrapping_sub(*b);
+}
+
+/// DIV (division by zero gives zero).
+pub fn div<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = a.checked_div(*b).unwrap_or_default();
+}
+
+/// SDIV (two's complement; −2²⁵⁵ / −1 = −2²⁵⁵).
+pub fn sdiv<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = i256_div(a, *b);
+}
+
+/// MOD.
+pub fn rem<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = a.checked_rem(*b).unwrap_or_default();
+}
+
+/// SMOD (the result takes the dividend's sign).
+pub fn smod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a; b);
+    *b = i256_mod(a, *b);
+}
+
+/// ADDMOD (modulus zero gives zero; the sum does not wrap).
+pub fn addmod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a, b; n);
+    *n = a.add_mod(b, *n);
+}
+
+/// MULMOD (the product does not wrap).
+pub fn mulmod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, a, b; n);
+    *n = a.mul_mod(b, *n);
+}
+
+/// EXP: dynamic gas per byte of the exponent.
+pub fn exp<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, base; exponent);
+    let exponent_bytes = exponent.bit_len().div_ceil(8) as u64;
+    let cost = interp.params.exp_byte * exponent_bytes;
+    let exponent_value = *exponent;
+    charge!(interp, cost);
+    // SAFETY: the slot is still the stack top; nothing was pushed or popped since.
+    let top = unsafe { interp.stack.top_unchecked() };
+    *top = base.wrapping_pow(exponent_value);
+}
+
+/// SIGNEXTEND: extends the sign bit of byte `b` (counted from the right) of `x`.
+pub fn signextend<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop_top!(interp, b; x);
+    if b < U256::from(31) {
+        let bit = b.as_limbs()[0] as usize * 8 + 7;
+        let mask = (U256::from(1) << bit) - U256::from(1);
+        *x = if x.bit(bit) { *x | !mask } else { *x & mask };
+    }
+}
+
+/// Splits a two's complement word into sign and magnitude.
+#[inline]
+fn sign_abs(x: U256) -> (bool, U256) {
+    let negative = x.bit(255);
+    (negative, if negative { x.wrapping_neg() } else { x })
+}
+
+/// Signed division as the EVM defines it.
+pub fn i256_div(a: U256, b: U256) -> U256 {
+    if b.is_zero() {
+        return U256::ZERO;
+    }
+    let (a_neg, a_abs) = sign_abs(a);
+    let (b_neg, b_abs) = sign_abs(b);
+    let quotient = a_abs / b_abs;
+    if a_neg != b_neg { quotient.wrapping_neg() } else { quotient }
+}
+
+/// Signed remainder as the EVM defines it.
+pub fn i256_mod(a: U256, b: U256) -> U256 {
+    if b.is_zero() {
+        return U256::ZERO;
+    }
+    let (a_neg, a_abs) = sign_abs(a);
+    let (_, b_abs) = sign_abs(b);
+    let remainder = a_abs % b_abs;
+    if a_neg { remainder.wrapping_neg() } else { remainder }
+}
+
+/// Signed comparison `a < b`.
+#[inline]
+pub fn i256_lt(a: U256, b: U256) -> bool {
+    match (a.bit(255), b.bit(255)) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => a < b,
+    }
+}

@@ -1,0 +1,46 @@
+//! Memory: MLOAD, MSTORE, MSTORE8, MSIZE, MCOPY.
+
+use crate::{Host, Interpreter};
+use lamina_primitives::U256;
+
+/// MLOAD.
+pub fn mload<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop!(interp, offset);
+    let (offset, _) = memory_range!(interp, offset, U256::from(32));
+    push!(interp, interp.memory.get_word(offset));
+}
+
+/// MSTORE.
+pub fn mstore<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop!(interp, offset, value);
+    let (offset, _) = memory_range!(interp, offset, U256::from(32));
+    interp.memory.set_word(offset, value);
+}
+
+/// MSTORE8.
+pub fn mstore8<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop!(interp, offset, value);
+    let (offset, _) = memory_range!(interp, offset, U256::from(1));
+    interp.memory.set_byte(offset, value.byte(0));
+}
+
+/// MSIZE.
+pub fn msize<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    push!(interp, U256::from(interp.memory.len()));
+}
+
+/// MCOPY (EIP-5656).
+pub fn mcopy<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    pop!(interp, dst, src, len);
+    let len = as_usize_or_fail!(interp, len);
+    charge!(interp, interp.params.copy_cost(len as u64));
+    if len == 0 {
+        return;
+    }
+    let dst = as_usize_or_fail!(interp, dst);
+    let src = as_usize_or_fail!(interp, src);
+    if !interp.resize_memory(dst.max(src), len) {
+        return;
+    }
+    interp.memory.copy(dst, src, len);
+}

@@ -1,0 +1,104 @@
+//! Instruction implementations: small free functions `fn(&mut Interpreter, &mut H)`.
+//!
+//! The dispatch loop has already checked the stack height and charged the static gas from
+//! the instruction table, so instructions pop without checks and charge only dynamic gas.
+
+/// Pops words (top first) into the named bindings; the loop checked the stack height.
+macro_rules! pop {
+    ($interp:expr, $($x:ident),+) => {
+        // SAFETY: the dispatch loop checked the stack holds the opcode's inputs.
+        let [$($x),+] = unsafe { $interp.stack.popn() };
+    };
+}
+
+/// Pops words and binds the new top as `&mut U256` for the result.
+macro_rules! pop_top {
+    ($interp:expr, $top:ident) => {
+        // SAFETY: the dispatch loop checked the stack holds the opcode's inputs.
+        let $top = unsafe { $interp.stack.top_unchecked() };
+    };
+    ($interp:expr, $($x:ident),+ ; $top:ident) => {
+        // SAFETY: the dispatch loop checked the stack holds the opcode's inputs.
+        let ([$($x),+], $top) = unsafe { $interp.stack.popn_top() };
+    };
+}
+
+/// Pushes a word; the loop checked there is room.
+macro_rules! push {
+    ($interp:expr, $value:expr) => {
+        // SAFETY: the dispatch loop checked the opcode's outputs fit.
+        unsafe { $interp.stack.push_unchecked($value) }
+    };
+}
+
+/// Charges dynamic gas or returns from the instruction (halted out of gas).
+macro_rules! charge {
+    ($interp:expr, $cost:expr) => {
+        if !$interp.charge($cost) {
+            return;
+        }
+    };
+}
+
+/// A stack word as `usize`, or halt: a value that large can never be paid for.
+macro_rules! as_usize_or_fail {
+    ($interp:expr, $value:expr) => {
+        match u64::try_from($value) {
+            Ok(value) => value as usize,
+            Err(_) => {
+                $interp.halt($crate::InstructionResult::InvalidOperandOOG);
+                return;
+            }
+        }
+    };
+}
+
+/// Unwraps a host answer; `None` means the host failed (database error).
+macro_rules! host_try {
+    ($interp:expr, $value:expr) => {
+        match $value {
+            Some(value) => value,
+            None => {
+                $interp.halt($crate::InstructionResult::FatalExternalError);
+                return;
+            }
+        }
+    };
+}
+
+/// Halts a state change inside a static call.
+macro_rules! require_non_static {
+    ($interp:expr) => {
+        if $interp.context.is_static {
+            $interp.halt($crate::InstructionResult::StateChangeDuringStaticCall);
+            return;
+        }
+    };
+}
+
+/// Grows memory for `len` bytes at `offset` (stack words) and yields `(offset, len)` as
+/// `usize`; a zero length yields offset 0 and touches nothing.
+macro_rules! memory_range {
+    ($interp:expr, $offset:expr, $len:expr) => {{
+        let len = as_usize_or_fail!($interp, $len);
+        if len == 0 {
+            (0usize, 0usize)
+        } else {
+            let offset = as_usize_or_fail!($interp, $offset);
+            if !$interp.resize_memory(offset, len) {
+                return;
+            }
+            (offset, len)
+        }
+    }};
+}
+
+pub mod arithmetic;
+pub mod bitwise;
+pub mod block;
+pub mod contract;
+pub mod control;
+pub mod memory;
+pub mod stack;
+pub mod state;
+pub mod system;

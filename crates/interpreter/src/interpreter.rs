@@ -1,0 +1,314 @@
+//! The interpreter: one frame's machine state and the dispatch loop.
+
+use crate::{
+    CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult, InstructionTable,
+    InterpreterAction, InterpreterResult, SharedMemory, Stack, memory::num_words,
+};
+use lamina_bytecode::{Bytecode, LegacyCode};
+use lamina_primitives::{Address, Bytes, U256};
+
+/// The call context a frame runs in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FrameContext {
+    /// ADDRESS: whose storage and balance the code acts on.
+    pub target_address: Address,
+    /// CALLER.
+    pub caller: Address,
+    /// CALLVALUE.
+    pub value: U256,
+    /// Call data.
+    pub input: Bytes,
+    /// Whether state changes are forbidden.
+    pub is_static: bool,
+}
+
+/// One frame's machine: code, program counter, stack, memory, gas.
+///
+/// It runs until the code ends or asks for a call or create; it never recurses into another
+/// frame. The frame loop (in the handler crate, or your own) runs the child and hands the
+/// outcome back with [`Interpreter::insert_call_outcome`] or
+/// [`Interpreter::insert_create_outcome`].
+#[derive(Debug)]
+pub struct Interpreter {
+    /// Points at the next opcode inside `code`'s padded bytes.
+    ip: *const u8,
+    pub(crate) code: LegacyCode,
+    /// Gas of this frame.
+    pub gas: Gas,
+    /// Operand stack.
+    pub stack: Stack,
+    /// Memory (this frame's tail of the transaction's shared buffer).
+    pub memory: SharedMemory,
+    /// Output of the last call or create this frame made (RETURNDATASIZE/COPY).
+    pub return_data: Bytes,
+    /// Call context.
+    pub context: FrameContext,
+    /// Gas prices and rules of the fork.
+    pub params: GasParams,
+    /// Most bytes of shared memory the transaction may use, all frames together.
+    pub memory_limit: u64,
+    /// `Continue` while running; otherwise why the frame stopped.
+    pub(crate) control: InstructionResult,
+    pub(crate) output: Bytes,
+    pub(crate) next_action: InterpreterAction,
+}
+
+// SAFETY: `ip` points into `code`'s reference-counted, immutable buffer, which the
+// interpreter owns; moving the interpreter to another thread moves that ownership too.
+unsafe impl Send for Interpreter {}
+// SAFETY: `&Interpreter` allows no mutation through `ip`.
+unsafe impl Sync for Interpreter {}
+
+impl Interpreter {
+    /// A frame running `code` with `gas_limit` gas.
+    pub fn new(
+        code: &Bytecode,
+        context: FrameContext,
+        gas_limit: u64,
+        params: GasParams,
+        memory: SharedMemory,
+        stack: Stack,
+    ) -> Self {
+        let code = code.to_legacy();
+        let ip = code.padded_bytes().as_ptr();
+        Self {
+            ip,
+            code,
+            gas: Gas::new(gas_limit),
+            stack,
+            memory,
+            return_data: Bytes::new(),
+            context,
+            params,
+            memory_limit: u64::MAX,
+            control: InstructionResult::Continue,
+            output: Bytes::new(),
+            next_action: InterpreterAction::None,
+        }
+    }
+
+    /// The code being run.
+    #[inline]
+    pub fn code(&self) -> &LegacyCode {
+        &self.code
+    }
+
+    /// Program counter: offset of the next opcode.
+    #[inline]
+    pub fn pc(&self) -> usize {
+        // SAFETY: `ip` always points into the padded code buffer.
+        unsafe { self.ip.offset_from(self.code.padded_bytes().as_ptr()) as usize }
+    }
+
+    /// The opcode at the program counter.
+    #[inline]
+    pub fn current_opcode(&self) -> u8 {
+        // SAFETY: `ip` is inside the padded buffer, whose last byte is a STOP that halts.
+        unsafe { *self.ip }
+    }
+
+    /// `Continue` while running; afterwards the reason the frame stopped.
+    #[inline]
+    pub fn control(&self) -> InstructionResult {
+        self.control
+    }
+
+    /// Stops the frame with `result`.
+    #[inline]
+    pub fn halt(&mut self, result: InstructionResult) {
+        self.control = result;
+    }
+
+    /// Stops the frame successfully or by REVERT with `output`.
+    #[inline]
+    pub fn halt_with_output(&mut self, result: InstructionResult, output: Bytes) {
+        self.control = result;
+        self.output = output;
+    }
+
+    /// Pauses the frame to run `action` (a call or create).
+    #[inline]
+    pub fn request(&mut self, action: InterpreterAction) {
+        self.control = InstructionResult::CallOrCreate;
+        self.next_action = action;
+    }
+
+    /// Moves the program counter by `offset` bytes (immediates).
+    #[inline(always)]
+    pub(crate) fn skip(&mut self, offset: usize) {
+        // SAFETY: immediates never reach past the padding (at most 32 bytes, padding 33).
+        self.ip = unsafe { self.ip.add(offset) };
+    }
+
+    /// The `len` bytes after the current opcode (`ip` already points past it).
+    #[inline(always)]
+    pub(crate) fn immediate(&self, len: usize) -> &[u8] {
+        // SAFETY: `ip + len` stays inside the padding, see `skip`.
+        unsafe { core::slice::from_raw_parts(self.ip, len) }
+    }
+
+    /// Jumps to `dest` if it is a JUMPDEST; halts with `InvalidJump` otherwise.
+    #[inline]
+    pub(crate) fn jump(&mut self, dest: U256) {
+        let dest = usize::try_from(dest).unwrap_or(usize::MAX);
+        if self.code.jump_table().is_valid(dest) {
+            // SAFETY: valid destinations are inside the code.
+            self.ip = unsafe { self.code.padded_bytes().as_ptr().add(dest) };
+        } else {
+            self.halt(InstructionResult::InvalidJump);
+        }
+    }
+
+    /// Grows memory to cover `len` bytes at `offset`, charging for it. `false` (and the frame
+    /// halted) when it cannot be paid for or passes the memory limit. A zero `len` touches no
+    /// memory.
+    #[inline]
+    #[must_use]
+    pub fn resize_memory(&mut self, offset: usize, len: usize) -> bool {
+        if len == 0 {
+            return true;
+        }
+        let end = offset.saturating_add(len);
+        if end <= self.memory.len() {
+            return true;
+        }
+        self.grow_memory(end)
+    }
+
+    #[cold]
+    fn grow_memory(&mut self, end: usize) -> bool {
+        let words = num_words(end as u64);
+        if !self.gas.record_memory_expansion(words, &self.params) {
+            self.halt(InstructionResult::MemoryOOG);
+            return false;
+        }
+        let new_len = words as usize * 32;
+        let total = (self.memory.total_len() - self.memory.len()) as u64 + new_len as u64;
+        if total > self.memory_limit {
+            self.halt(InstructionResult::MemoryLimitOOG);
+            return false;
+        }
+        self.memory.resize(new_len);
+        true
+    }
+
+    /// Charges `cost`; halts with `OutOfGas` and returns `false` when not affordable.
+    #[inline(always)]
+    #[must_use]
+    pub fn charge(&mut self, cost: u64) -> bool {
+        if self.gas.record_cost(cost) {
+            true
+        } else {
+            self.halt(InstructionResult::OutOfGas);
+            false
+        }
+    }
+
+    /// Runs one instruction (for inspecting loops; the plain loop is [`Interpreter::run`]).
+    #[inline(always)]
+    pub fn step<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
+        let instruction = &table.instructions[self.current_opcode() as usize];
+        let len = self.stack.len();
+        if len < instruction.min_stack as usize {
+            self.halt(InstructionResult::StackUnderflow);
+            return;
+        }
+        if len > instruction.max_stack as usize {
+            self.halt(InstructionResult::StackOverflow);
+            return;
+        }
+        if !self.gas.record_cost(instruction.static_gas) {
+            self.halt(InstructionResult::OutOfGas);
+            return;
+        }
+        self.skip(1);
+        (instruction.function)(self, host);
+    }
+
+    /// Runs until the frame ends or asks for a new frame.
+    pub fn run<H: Host + ?Sized>(
+        &mut self,
+        table: &InstructionTable<H>,
+        host: &mut H,
+    ) -> InterpreterAction {
+        while self.control == InstructionResult::Continue {
+            self.step(table, host);
+        }
+        self.take_action()
+    }
+
+    /// What the frame asks for after it stopped running.
+    pub fn take_action(&mut self) -> InterpreterAction {
+        if self.control == InstructionResult::CallOrCreate {
+            return core::mem::take(&mut self.next_action);
+        }
+        InterpreterAction::Return(self.result())
+    }
+
+    /// The frame's result once it ended (not while paused for a call).
+    pub fn result(&self) -> InterpreterResult {
+        let mut gas = self.gas;
+        let result = self.control;
+        if result.is_error() {
+            gas.spend_all();
+            gas.set_refund(0);
+        } else if result.is_revert() {
+            gas.set_refund(0);
+        }
+        let output = if result.is_ok_or_revert() { self.output.clone() } else { Bytes::new() };
+        InterpreterResult { result, output, gas }
+    }
+
+    /// Resumes after a call with its outcome: return data, memory output, success flag, gas.
+    pub fn insert_call_outcome(&mut self, outcome: CallOutcome) {
+        let CallOutcome { result, memory_offset } = outcome;
+        self.control = InstructionResult::Continue;
+        let success = self.absorb_child_gas(&result);
+        if self.control != InstructionResult::Continue {
+            return;
+        }
+        let copy_len = memory_offset.len().min(result.output.len());
+        if copy_len > 0 {
+            self.memory.set(memory_offset.start, &result.output[..copy_len]);
+        }
+        self.return_data = result.output;
+        self.stack.push(U256::from(success as u8));
+    }
+
+    /// Resumes after a create with its outcome: the address or zero, return data, gas.
+    pub fn insert_create_outcome(&mut self, outcome: CreateOutcome) {
+        let CreateOutcome { result, address } = outcome;
+        self.control = InstructionResult::Continue;
+        let success = self.absorb_child_gas(&result);
+        if self.control != InstructionResult::Continue {
+            return;
+        }
+        // Only a reverted init code leaves return data.
+        self.return_data =
+            if result.result == InstructionResult::Revert { result.output } else { Bytes::new() };
+        let pushed = match address {
+            Some(address) if success => address.into_word().into(),
+            _ => U256::ZERO,
+        };
+        self.stack.push(pushed);
+    }
+
+    /// Takes back a child's unused gas and refund; returns whether it succeeded.
+    fn absorb_child_gas(&mut self, child: &InterpreterResult) -> bool {
+        let result = child.result;
+        if result == InstructionResult::FatalExternalError {
+            self.halt(InstructionResult::FatalExternalError);
+            return false;
+        }
+        if result.is_ok() {
+            self.gas.erase_cost(child.gas.remaining());
+            self.gas.record_refund(child.gas.refunded());
+            true
+        } else {
+            if result.is_revert() {
+                self.gas.erase_cost(child.gas.remaining());
+            }
+            false
+        }
+    }
+}

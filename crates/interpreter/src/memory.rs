@@ -1,0 +1,192 @@
+//! Memory shared by every frame of a transaction.
+
+use alloc::vec::Vec;
+use core::ops::Range;
+use lamina_primitives::U256;
+
+/// One byte buffer for all frames of a transaction. Each frame sees the tail of the buffer
+/// past its checkpoint, so entering a call costs no allocation and returning from it is a
+/// truncation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SharedMemory {
+    buffer: Vec<u8>,
+    checkpoints: Vec<usize>,
+    /// Start of the current frame's memory in `buffer`.
+    base: usize,
+}
+
+impl SharedMemory {
+    /// An empty buffer with room for 4 KiB.
+    pub fn new() -> Self {
+        Self { buffer: Vec::with_capacity(4 * 1024), checkpoints: Vec::with_capacity(32), base: 0 }
+    }
+
+    /// Starts a new frame's (empty) memory after the current one.
+    #[inline]
+    pub fn new_context(&mut self) {
+        self.checkpoints.push(self.base);
+        self.base = self.buffer.len();
+    }
+
+    /// Drops the current frame's memory and returns to its parent's.
+    #[inline]
+    pub fn free_context(&mut self) {
+        if let Some(parent) = self.checkpoints.pop() {
+            self.buffer.truncate(self.base);
+            self.base = parent;
+        }
+    }
+
+    /// Empties the buffer for the next transaction, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.buffer.clear();
+        self.checkpoints.clear();
+        self.base = 0;
+    }
+
+    /// Size of the current frame's memory in bytes (a multiple of 32).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buffer.len() - self.base
+    }
+
+    /// Whether the current frame's memory is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Size of the whole buffer, all frames included (what a memory limit bounds).
+    #[inline]
+    pub fn total_len(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// Grows the current frame's memory to `new_len` bytes, zero-filled.
+    #[inline]
+    pub fn resize(&mut self, new_len: usize) {
+        self.buffer.resize(self.base + new_len, 0);
+    }
+
+    /// The current frame's memory.
+    #[inline]
+    pub fn context_memory(&self) -> &[u8] {
+        &self.buffer[self.base..]
+    }
+
+    /// The current frame's memory, mutable.
+    #[inline]
+    pub fn context_memory_mut(&mut self) -> &mut [u8] {
+        &mut self.buffer[self.base..]
+    }
+
+    /// `len` bytes at `offset` (the caller has already grown memory to cover them).
+    #[inline]
+    pub fn slice(&self, offset: usize, len: usize) -> &[u8] {
+        &self.context_memory()[offset..offset + len]
+    }
+
+    /// `range` of the current frame's memory.
+    #[inline]
+    pub fn slice_range(&self, range: Range<usize>) -> &[u8] {
+        &self.context_memory()[range]
+    }
+
+    /// `len` mutable bytes at `offset`.
+    #[inline]
+    pub fn slice_mut(&mut self, offset: usize, len: usize) -> &mut [u8] {
+        &mut self.context_memory_mut()[offset..offset + len]
+    }
+
+    /// The word at `offset`.
+    #[inline]
+    pub fn get_word(&self, offset: usize) -> U256 {
+        U256::from_be_slice(self.slice(offset, 32))
+    }
+
+    /// Writes a word at `offset`.
+    #[inline]
+    pub fn set_word(&mut self, offset: usize, value: U256) {
+        self.slice_mut(offset, 32).copy_from_slice(&value.to_be_bytes::<32>());
+    }
+
+    /// Writes one byte.
+    #[inline]
+    pub fn set_byte(&mut self, offset: usize, value: u8) {
+        self.context_memory_mut()[offset] = value;
+    }
+
+    /// Writes `data` at `offset`.
+    #[inline]
+    pub fn set(&mut self, offset: usize, data: &[u8]) {
+        self.slice_mut(offset, data.len()).copy_from_slice(data);
+    }
+
+    /// Writes `len` bytes at `memory_offset` from `data[data_offset..]`, padding with zeros
+    /// past the end of `data` (CALLDATACOPY, CODECOPY, EXTCODECOPY semantics).
+    pub fn set_data(&mut self, memory_offset: usize, data_offset: usize, len: usize, data: &[u8]) {
+        let target = self.slice_mut(memory_offset, len);
+        if data_offset >= data.len() {
+            target.fill(0);
+            return;
+        }
+        let available = (data.len() - data_offset).min(len);
+        target[..available].copy_from_slice(&data[data_offset..data_offset + available]);
+        target[available..].fill(0);
+    }
+
+    /// Copies `len` bytes within memory (MCOPY; the ranges may overlap).
+    #[inline]
+    pub fn copy(&mut self, dst: usize, src: usize, len: usize) {
+        self.context_memory_mut().copy_within(src..src + len, dst);
+    }
+}
+
+/// Rounds a byte count up to whole 32-byte words.
+#[inline]
+pub const fn num_words(len: u64) -> u64 {
+    len.div_ceil(32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_see_their_own_tail() {
+        let mut memory = SharedMemory::new();
+        memory.resize(64);
+        memory.set_word(32, U256::from(7));
+        memory.new_context();
+        assert!(memory.is_empty());
+        memory.resize(32);
+        memory.set_byte(0, 0xff);
+        assert_eq!(memory.total_len(), 96);
+        memory.free_context();
+        assert_eq!(memory.len(), 64);
+        assert_eq!(memory.get_word(32), U256::from(7));
+        // Freeing the outermost frame is a no-op, not a panic.
+        memory.free_context();
+        assert_eq!(memory.len(), 64);
+    }
+
+    #[test]
+    fn set_data_pads_with_zeros() {
+        let mut memory = SharedMemory::new();
+        memory.resize(32);
+        memory.set(0, &[0xaa; 32]);
+        memory.set_data(0, 2, 4, &[1, 2, 3, 4]);
+        assert_eq!(memory.slice(0, 5), &[3, 4, 0, 0, 0xaa]);
+        memory.set_data(0, 100, 2, &[1, 2, 3]);
+        assert_eq!(memory.slice(0, 2), &[0, 0]);
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(num_words(0), 0);
+        assert_eq!(num_words(1), 1);
+        assert_eq!(num_words(32), 1);
+        assert_eq!(num_words(33), 2);
+        assert_eq!(num_words(u64::MAX), u64::MAX / 32 + 1);
+    }
+}

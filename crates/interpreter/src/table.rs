@@ -1,0 +1,517 @@
+//! Instruction tables per fork, built EIP by EIP.
+//!
+//! Each fork's table is its parent's plus functions named after the EIPs the fork applies,
+//! as in go-ethereum's jump tables:
+//!
+//! | fork | = parent + |
+//! | --- | --- |
+//! | Frontier | the original instruction set |
+//! | Homestead | eip7 (DELEGATECALL) |
+//! | Tangerine Whistle | eip150 (IO repricing, 63/64 rule) |
+//! | Spurious Dragon | eip160 (EXP byte cost), eip161 (new-account rule) |
+//! | Byzantium | eip140 (REVERT), eip211 (RETURNDATA*), eip214 (STATICCALL) |
+//! | Petersburg | eip145 (shifts), eip1014 (CREATE2), eip1052 (EXTCODEHASH) |
+//! | Constantinople | Petersburg + eip1283 (net SSTORE metering, later withdrawn) |
+//! | Istanbul | Petersburg + eip1344 (CHAINID), eip1884 (repricing, SELFBALANCE), eip2200 |
+//! | Berlin | eip2929 (cold/warm access) |
+//! | London | eip3198 (BASEFEE), eip3529 (smaller refunds) |
+//! | Paris | eip4399 (PREVRANDAO) |
+//! | Shanghai | eip3855 (PUSH0), eip3860 (init code metering) |
+//! | Cancun | eip1153 (transient storage), eip4844 (BLOBHASH), eip5656 (MCOPY), eip7516 (BLOBBASEFEE); EIP-6780 lives in the journal |
+//! | Prague | no instruction changes (EIP-7702 is in the host and handler) |
+//! | Osaka | eip7939 (CLZ) |
+//!
+//! Every `eipNNNN` method is public, so an experiment can apply one EIP to another fork:
+//! `InstructionTable::new(SpecId::CANCUN).eip7939()`.
+
+use crate::{GasParams, Host, Interpreter, SstoreRule, instructions::*};
+use lamina_bytecode::{OPCODE_INFO, opcode::*};
+use lamina_primitives::{STACK_LIMIT, SpecId};
+
+/// An instruction: `fn(&mut Interpreter, &mut H)`.
+pub type InstructionFn<H> = fn(&mut Interpreter, &mut H);
+
+/// A table entry: the function, the static gas charged before it runs, and the stack heights
+/// between which it may run (checked by the loop so the function need not check).
+pub struct Instruction<H: ?Sized> {
+    /// The implementation.
+    pub function: InstructionFn<H>,
+    /// Gas charged before the function runs.
+    pub static_gas: u64,
+    /// Fewest stack words it needs.
+    pub min_stack: u16,
+    /// Most stack words it tolerates (so its outputs fit in 1024).
+    pub max_stack: u16,
+}
+
+impl<H: ?Sized> Clone for Instruction<H> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<H: ?Sized> Copy for Instruction<H> {}
+
+impl<H: ?Sized> core::fmt::Debug for Instruction<H> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Instruction")
+            .field("static_gas", &self.static_gas)
+            .field("min_stack", &self.min_stack)
+            .field("max_stack", &self.max_stack)
+            .finish()
+    }
+}
+
+impl<H: ?Sized> Instruction<H> {
+    /// An instruction that pops `inputs` words and leaves `outputs` in their place.
+    pub const fn new(function: InstructionFn<H>, static_gas: u64, inputs: u8, outputs: u8) -> Self {
+        let growth = if outputs > inputs { (outputs - inputs) as usize } else { 0 };
+        Self {
+            function,
+            static_gas,
+            min_stack: inputs as u16,
+            max_stack: (STACK_LIMIT - growth) as u16,
+        }
+    }
+
+    /// The instruction for `opcode` with the stack needs from [`OPCODE_INFO`].
+    pub const fn for_opcode(opcode: u8, function: InstructionFn<H>, static_gas: u64) -> Self {
+        match OPCODE_INFO[opcode as usize] {
+            Some(info) => Self::new(function, static_gas, info.inputs(), info.outputs()),
+            None => Self::new(function, static_gas, 0, 0),
+        }
+    }
+}
+
+/// 256 instructions and the gas parameters of one fork.
+pub struct InstructionTable<H: ?Sized> {
+    /// One entry per opcode byte.
+    pub instructions: [Instruction<H>; 256],
+    /// Dynamic gas prices and rules.
+    pub gas: GasParams,
+    /// The fork the table was built for.
+    pub spec: SpecId,
+}
+
+impl<H: ?Sized> Clone for InstructionTable<H> {
+    fn clone(&self) -> Self {
+        Self { instructions: self.instructions, gas: self.gas, spec: self.spec }
+    }
+}
+
+impl<H: ?Sized> core::fmt::Debug for InstructionTable<H> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InstructionTable")
+            .field("spec", &self.spec)
+            .field("gas", &self.gas)
+            .finish()
+    }
+}
+
+impl<H: Host + ?Sized> InstructionTable<H> {
+    /// The table of `spec`.
+    pub fn new(spec: SpecId) -> Self {
+        use SpecId::*;
+        match spec {
+            FRONTIER => Self::frontier(),
+            HOMESTEAD => Self::homestead(),
+            TANGERINE => Self::tangerine(),
+            SPURIOUS_DRAGON => Self::spurious_dragon(),
+            BYZANTIUM => Self::byzantium(),
+            CONSTANTINOPLE => Self::constantinople(),
+            PETERSBURG => Self::petersburg(),
+            ISTANBUL | MUIR_GLACIER => Self::istanbul().with_spec(spec),
+            BERLIN => Self::berlin(),
+            LONDON | ARROW_GLACIER | GRAY_GLACIER => Self::london().with_spec(spec),
+            MERGE => Self::merge(),
+            SHANGHAI => Self::shanghai(),
+            CANCUN => Self::cancun(),
+            PRAGUE => Self::prague(),
+            OSAKA => Self::osaka(),
+        }
+    }
+
+    fn with_spec(mut self, spec: SpecId) -> Self {
+        self.spec = spec;
+        self
+    }
+
+    /// Sets the instruction for `opcode` (custom opcodes, or replacing one).
+    pub fn insert(&mut self, opcode: u8, instruction: Instruction<H>) -> &mut Self {
+        self.instructions[opcode as usize] = instruction;
+        self
+    }
+
+    /// Changes the static gas of `opcode`.
+    pub fn set_static_gas(&mut self, opcode: u8, gas: u64) -> &mut Self {
+        self.instructions[opcode as usize].static_gas = gas;
+        self
+    }
+
+    fn set(&mut self, opcode: u8, function: InstructionFn<H>, static_gas: u64) {
+        self.instructions[opcode as usize] = Instruction::for_opcode(opcode, function, static_gas);
+    }
+
+    /// Frontier: the original instruction set.
+    pub fn frontier() -> Self {
+        let mut t = Self {
+            instructions: [Instruction::new(control::unknown, 0, 0, 0); 256],
+            gas: GasParams::FRONTIER,
+            spec: SpecId::FRONTIER,
+        };
+        t.set(STOP, control::stop, 0);
+        t.set(ADD, arithmetic::add, 3);
+        t.set(MUL, arithmetic::mul, 5);
+        t.set(SUB, arithmetic::sub, 3);
+        t.set(DIV, arithmetic::div, 5);
+        t.set(SDIV, arithmetic::sdiv, 5);
+        t.set(MOD, arithmetic::rem, 5);
+        t.set(SMOD, arithmetic::smod, 5);
+        t.set(ADDMOD, arithmetic::addmod, 8);
+        t.set(MULMOD, arithmetic::mulmod, 8);
+        t.set(EXP, arithmetic::exp, 10);
+        t.set(SIGNEXTEND, arithmetic::signextend, 5);
+        t.set(LT, bitwise::lt, 3);
+        t.set(GT, bitwise::gt, 3);
+        t.set(SLT, bitwise::slt, 3);
+        t.set(SGT, bitwise::sgt, 3);
+        t.set(EQ, bitwise::eq, 3);
+        t.set(ISZERO, bitwise::iszero, 3);
+        t.set(AND, bitwise::bitand, 3);
+        t.set(OR, bitwise::bitor, 3);
+        t.set(XOR, bitwise::bitxor, 3);
+        t.set(NOT, bitwise::not, 3);
+        t.set(BYTE, bitwise::byte, 3);
+        t.set(KECCAK256, system::keccak256_op, 30);
+        t.set(ADDRESS, system::address, 2);
+        t.set(BALANCE, state::balance, 20);
+        t.set(ORIGIN, block::origin, 2);
+        t.set(CALLER, system::caller, 2);
+        t.set(CALLVALUE, system::callvalue, 2);
+        t.set(CALLDATALOAD, system::calldataload, 3);
+        t.set(CALLDATASIZE, system::calldatasize, 2);
+        t.set(CALLDATACOPY, system::calldatacopy, 3);
+        t.set(CODESIZE, system::codesize, 2);
+        t.set(CODECOPY, system::codecopy, 3);
+        t.set(GASPRICE, block::gasprice, 2);
+        t.set(EXTCODESIZE, state::extcodesize, 20);
+        t.set(EXTCODECOPY, state::extcodecopy, 20);
+        t.set(BLOCKHASH, block::blockhash, 20);
+        t.set(COINBASE, block::coinbase, 2);
+        t.set(TIMESTAMP, block::timestamp, 2);
+        t.set(NUMBER, block::number, 2);
+        t.set(DIFFICULTY, block::difficulty, 2);
+        t.set(GASLIMIT, block::gaslimit, 2);
+        t.set(POP, stack::pop, 2);
+        t.set(MLOAD, memory::mload, 3);
+        t.set(MSTORE, memory::mstore, 3);
+        t.set(MSTORE8, memory::mstore8, 3);
+        t.set(SLOAD, state::sload, 50);
+        t.set(SSTORE, state::sstore, 0);
+        t.set(JUMP, control::jump, 8);
+        t.set(JUMPI, control::jumpi, 10);
+        t.set(PC, control::pc, 2);
+        t.set(MSIZE, memory::msize, 2);
+        t.set(GAS, system::gas, 2);
+        t.set(JUMPDEST, control::jumpdest, 1);
+        t.set_pushes();
+        t.set_dups_and_swaps();
+        t.set(LOG0, state::log::<0, H>, 375);
+        t.set(LOG1, state::log::<1, H>, 2 * 375);
+        t.set(LOG2, state::log::<2, H>, 3 * 375);
+        t.set(LOG3, state::log::<3, H>, 4 * 375);
+        t.set(LOG4, state::log::<4, H>, 5 * 375);
+        t.set(CREATE, contract::create, 32000);
+        t.set(CALL, contract::call, 40);
+        t.set(CALLCODE, contract::call_code, 40);
+        t.set(RETURN, control::ret, 0);
+        t.set(INVALID, control::invalid, 0);
+        t.set(SELFDESTRUCT, state::selfdestruct, 0);
+        t
+    }
+
+    fn set_pushes(&mut self) {
+        macro_rules! pushes {
+            ($($n:literal),*) => { $( self.set(PUSH1 + $n - 1, stack::push::<$n, H>, 3); )* };
+        }
+        pushes!(
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+            25, 26, 27, 28, 29, 30, 31, 32
+        );
+    }
+
+    fn set_dups_and_swaps(&mut self) {
+        macro_rules! dups_and_swaps {
+            ($($n:literal),*) => { $(
+                self.set(DUP1 + $n - 1, stack::dup::<$n, H>, 3);
+                self.set(SWAP1 + $n - 1, stack::swap::<$n, H>, 3);
+            )* };
+        }
+        dups_and_swaps!(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    }
+
+    /// Homestead = Frontier + EIP-7.
+    pub fn homestead() -> Self {
+        Self::frontier().eip7().with_spec(SpecId::HOMESTEAD)
+    }
+
+    /// Tangerine Whistle = Homestead + EIP-150.
+    pub fn tangerine() -> Self {
+        Self::homestead().eip150().with_spec(SpecId::TANGERINE)
+    }
+
+    /// Spurious Dragon = Tangerine Whistle + EIP-160 + EIP-161 (EIP-155 and EIP-170 are in
+    /// the handler).
+    pub fn spurious_dragon() -> Self {
+        Self::tangerine().eip160().eip161().with_spec(SpecId::SPURIOUS_DRAGON)
+    }
+
+    /// Byzantium = Spurious Dragon + EIP-140 + EIP-211 + EIP-214.
+    pub fn byzantium() -> Self {
+        Self::spurious_dragon().eip140().eip211().eip214().with_spec(SpecId::BYZANTIUM)
+    }
+
+    /// Petersburg = Byzantium + EIP-145 + EIP-1014 + EIP-1052 (Constantinople without
+    /// EIP-1283).
+    pub fn petersburg() -> Self {
+        Self::byzantium().eip145().eip1014().eip1052().with_spec(SpecId::PETERSBURG)
+    }
+
+    /// Constantinople = Petersburg + EIP-1283.
+    pub fn constantinople() -> Self {
+        Self::petersburg().eip1283().with_spec(SpecId::CONSTANTINOPLE)
+    }
+
+    /// Istanbul = Petersburg + EIP-1344 + EIP-1884 + EIP-2200.
+    pub fn istanbul() -> Self {
+        Self::petersburg().eip1344().eip1884().eip2200().with_spec(SpecId::ISTANBUL)
+    }
+
+    /// Berlin = Istanbul + EIP-2929.
+    pub fn berlin() -> Self {
+        Self::istanbul().eip2929().with_spec(SpecId::BERLIN)
+    }
+
+    /// London = Berlin + EIP-3198 + EIP-3529.
+    pub fn london() -> Self {
+        Self::berlin().eip3198().eip3529().with_spec(SpecId::LONDON)
+    }
+
+    /// Paris = London + EIP-4399.
+    pub fn merge() -> Self {
+        Self::london().eip4399().with_spec(SpecId::MERGE)
+    }
+
+    /// Shanghai = Paris + EIP-3855 + EIP-3860.
+    pub fn shanghai() -> Self {
+        Self::merge().eip3855().eip3860().with_spec(SpecId::SHANGHAI)
+    }
+
+    /// Cancun = Shanghai + EIP-1153 + EIP-4844 + EIP-5656 + EIP-7516.
+    pub fn cancun() -> Self {
+        Self::shanghai().eip1153().eip4844().eip5656().eip7516().with_spec(SpecId::CANCUN)
+    }
+
+    /// Prague = Cancun (its EIPs change transactions, precompiles and the host, not opcodes).
+    pub fn prague() -> Self {
+        Self::cancun().with_spec(SpecId::PRAGUE)
+    }
+
+    /// Osaka = Prague + EIP-7939.
+    pub fn osaka() -> Self {
+        Self::prague().eip7939().with_spec(SpecId::OSAKA)
+    }
+
+    /// EIP-7: DELEGATECALL.
+    pub fn eip7(mut self) -> Self {
+        self.set(DELEGATECALL, contract::delegate_call, 40);
+        self
+    }
+
+    /// EIP-150: repricing of IO-heavy opcodes; calls get at most 63/64 of the gas left;
+    /// SELFDESTRUCT pays for creating its beneficiary.
+    pub fn eip150(mut self) -> Self {
+        for (opcode, gas) in [
+            (BALANCE, 400),
+            (EXTCODESIZE, 700),
+            (EXTCODECOPY, 700),
+            (SLOAD, 200),
+            (CALL, 700),
+            (CALLCODE, 700),
+            (DELEGATECALL, 700),
+            (SELFDESTRUCT, 5000),
+        ] {
+            self.set_static_gas(opcode, gas);
+        }
+        self.gas.call_all_but_one_64th = true;
+        self.gas.selfdestruct_charges_new_account = true;
+        self
+    }
+
+    /// EIP-160: EXP costs 50 per exponent byte.
+    pub fn eip160(mut self) -> Self {
+        self.gas.exp_byte = 50;
+        self
+    }
+
+    /// EIP-161: new-account gas only when value goes to an empty account.
+    pub fn eip161(mut self) -> Self {
+        self.gas.new_account_only_with_value = true;
+        self
+    }
+
+    /// EIP-140: REVERT.
+    pub fn eip140(mut self) -> Self {
+        self.set(REVERT, control::revert, 0);
+        self
+    }
+
+    /// EIP-211: RETURNDATASIZE and RETURNDATACOPY.
+    pub fn eip211(mut self) -> Self {
+        self.set(RETURNDATASIZE, system::returndatasize, 2);
+        self.set(RETURNDATACOPY, system::returndatacopy, 3);
+        self
+    }
+
+    /// EIP-214: STATICCALL.
+    pub fn eip214(mut self) -> Self {
+        self.set(STATICCALL, contract::static_call, 700);
+        self
+    }
+
+    /// EIP-145: SHL, SHR, SAR.
+    pub fn eip145(mut self) -> Self {
+        self.set(SHL, bitwise::shl, 3);
+        self.set(SHR, bitwise::shr, 3);
+        self.set(SAR, bitwise::sar, 3);
+        self
+    }
+
+    /// EIP-1014: CREATE2.
+    pub fn eip1014(mut self) -> Self {
+        self.set(CREATE2, contract::create2, 32000);
+        self
+    }
+
+    /// EIP-1052: EXTCODEHASH.
+    pub fn eip1052(mut self) -> Self {
+        self.set(EXTCODEHASH, state::extcodehash, 400);
+        self
+    }
+
+    /// EIP-1283: net gas metering for SSTORE (Constantinople only).
+    pub fn eip1283(mut self) -> Self {
+        self.gas.sstore_rule = SstoreRule::NetMetering;
+        self.gas.sstore_noop = 200;
+        self
+    }
+
+    /// EIP-1344: CHAINID.
+    pub fn eip1344(mut self) -> Self {
+        self.set(CHAINID, block::chainid, 2);
+        self
+    }
+
+    /// EIP-1884: repricing of trie-size-dependent opcodes; SELFBALANCE.
+    pub fn eip1884(mut self) -> Self {
+        self.set_static_gas(BALANCE, 700);
+        self.set_static_gas(EXTCODEHASH, 700);
+        self.set_static_gas(SLOAD, 800);
+        self.set(SELFBALANCE, state::selfbalance, 5);
+        self
+    }
+
+    /// EIP-2200: net gas metering with the stipend sentry, SLOAD at 800.
+    pub fn eip2200(mut self) -> Self {
+        self.gas.sstore_rule = SstoreRule::NetMetering;
+        self.gas.sstore_sentry = true;
+        self.gas.sstore_noop = 800;
+        self
+    }
+
+    /// EIP-2929: cold and warm state access. Static gas becomes the warm cost; the cold
+    /// surcharge is dynamic.
+    pub fn eip2929(mut self) -> Self {
+        self.gas.cold_account_access = 2600;
+        self.gas.cold_sload = 2100;
+        self.gas.warm_access = 100;
+        self.gas.sstore_noop = 100;
+        self.gas.sstore_reset = 5000 - 2100;
+        for opcode in [
+            SLOAD,
+            BALANCE,
+            EXTCODESIZE,
+            EXTCODECOPY,
+            EXTCODEHASH,
+            CALL,
+            CALLCODE,
+            DELEGATECALL,
+            STATICCALL,
+        ] {
+            self.set_static_gas(opcode, 100);
+        }
+        self
+    }
+
+    /// EIP-3198: BASEFEE.
+    pub fn eip3198(mut self) -> Self {
+        self.set(BASEFEE, block::basefee, 2);
+        self
+    }
+
+    /// EIP-3529: no SELFDESTRUCT refund; smaller SSTORE clearing refund.
+    pub fn eip3529(mut self) -> Self {
+        self.gas.selfdestruct_refund = 0;
+        self.gas.sstore_clears_refund = 4800;
+        self
+    }
+
+    /// EIP-4399: DIFFICULTY becomes PREVRANDAO.
+    pub fn eip4399(mut self) -> Self {
+        self.set(DIFFICULTY, block::prevrandao, 2);
+        self
+    }
+
+    /// EIP-3855: PUSH0.
+    pub fn eip3855(mut self) -> Self {
+        self.set(PUSH0, stack::push0, 2);
+        self
+    }
+
+    /// EIP-3860: init code size limit and 2 gas per init code word.
+    pub fn eip3860(mut self) -> Self {
+        self.gas.initcode_word = 2;
+        self.gas.limit_initcode_size = true;
+        self
+    }
+
+    /// EIP-1153: TLOAD and TSTORE.
+    pub fn eip1153(mut self) -> Self {
+        self.set(TLOAD, state::tload, 100);
+        self.set(TSTORE, state::tstore, 100);
+        self
+    }
+
+    /// EIP-4844: BLOBHASH.
+    pub fn eip4844(mut self) -> Self {
+        self.set(BLOBHASH, block::blob_hash, 3);
+        self
+    }
+
+    /// EIP-5656: MCOPY.
+    pub fn eip5656(mut self) -> Self {
+        self.set(MCOPY, memory::mcopy, 3);
+        self
+    }
+
+    /// EIP-7516: BLOBBASEFEE.
+    pub fn eip7516(mut self) -> Self {
+        self.set(BLOBBASEFEE, block::blob_basefee, 2);
+        self
+    }
+
+    /// EIP-7939: CLZ.
+    pub fn eip7939(mut self) -> Self {
+        self.set(CLZ, bitwise::clz, 5);
+        self
+    }
+}
