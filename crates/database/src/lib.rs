@@ -1,0 +1,303 @@
+//! In-memory databases.
+//!
+//! ```
+//! use lamina_database::InMemoryDB;
+//! use lamina_database_interface::Database;
+//! use lamina_primitives::{Address, U256};
+//! use lamina_state::AccountInfo;
+//!
+//! let mut db = InMemoryDB::default();
+//! let alice = Address::repeat_byte(0xa1);
+//! db.insert_account_info(alice, AccountInfo::from_balance(U256::from(100)));
+//! db.insert_account_storage(alice, U256::from(1), U256::from(7));
+//! assert_eq!(db.basic(alice).unwrap().unwrap().balance, U256::from(100));
+//! assert_eq!(db.storage(alice, U256::from(1)).unwrap(), U256::from(7));
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use lamina_bytecode::Bytecode;
+use lamina_database_interface::{Database, DatabaseCommit, DatabaseRef, EmptyDB};
+use lamina_primitives::{Address, B256, HashMap, KECCAK_EMPTY, U256, hash_map::Entry};
+use lamina_state::{Account, AccountInfo};
+
+/// A [`CacheDB`] over nothing.
+pub type InMemoryDB = CacheDB<EmptyDB>;
+
+/// What the cache knows of an account's existence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AccountState {
+    /// Known not to exist.
+    NotExisting,
+    /// Its storage was wiped (created or destroyed here): slots not in the cache are zero.
+    StorageCleared,
+    /// Present; slots not in the cache come from the underlying database.
+    #[default]
+    Present,
+}
+
+/// A cached account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DbAccount {
+    /// Balance, nonce, code hash (code lives in `contracts`).
+    pub info: AccountInfo,
+    /// Existence and storage status.
+    pub state: AccountState,
+    /// Cached slots.
+    pub storage: HashMap<U256, U256>,
+}
+
+impl DbAccount {
+    fn info(&self) -> Option<AccountInfo> {
+        (self.state != AccountState::NotExisting).then(|| self.info.clone())
+    }
+}
+
+/// A cache over a [`DatabaseRef`] that also takes commits.
+#[derive(Clone, Debug, Default)]
+pub struct CacheDB<D> {
+    /// Cached accounts.
+    pub accounts: HashMap<Address, DbAccount>,
+    /// Code by hash.
+    pub contracts: HashMap<B256, Bytecode>,
+    /// Block hashes by number.
+    pub block_hashes: HashMap<u64, B256>,
+    /// The database below.
+    pub db: D,
+}
+
+impl<D> CacheDB<D> {
+    /// A cache over `db`.
+    pub fn new(db: D) -> Self {
+        Self {
+            accounts: HashMap::default(),
+            contracts: HashMap::default(),
+            block_hashes: HashMap::default(),
+            db,
+        }
+    }
+
+    /// Keeps the code of `info` in `contracts` and leaves its hash in `info`.
+    pub fn insert_contract(&mut self, info: &mut AccountInfo) {
+        if let Some(code) = &info.code {
+            if !code.is_empty() {
+                info.code_hash = code.hash();
+                self.contracts.entry(info.code_hash).or_insert_with(|| code.clone());
+            }
+        }
+        if info.code_hash == B256::ZERO {
+            info.code_hash = KECCAK_EMPTY;
+        }
+    }
+
+    /// Inserts or replaces an account's info (its storage is kept).
+    pub fn insert_account_info(&mut self, address: Address, mut info: AccountInfo) {
+        self.insert_contract(&mut info);
+        let account = self.accounts.entry(address).or_default();
+        account.info = info;
+        if account.state == AccountState::NotExisting {
+            account.state = AccountState::StorageCleared;
+        }
+    }
+
+    /// Sets a block hash.
+    pub fn insert_block_hash(&mut self, number: u64, hash: B256) {
+        self.block_hashes.insert(number, hash);
+    }
+}
+
+impl<D: DatabaseRef> CacheDB<D> {
+    /// Loads an account into the cache.
+    fn load_account(&mut self, address: Address) -> Result<&mut DbAccount, D::Error> {
+        match self.accounts.entry(address) {
+            Entry::Occupied(entry) => Ok(entry.into_mut()),
+            Entry::Vacant(entry) => {
+                let account = match self.db.basic_ref(address)? {
+                    Some(info) => DbAccount { info, ..Default::default() },
+                    None => DbAccount { state: AccountState::NotExisting, ..Default::default() },
+                };
+                Ok(entry.insert(account))
+            }
+        }
+    }
+
+    /// Sets a storage slot (loading the account first).
+    pub fn insert_account_storage(
+        &mut self,
+        address: Address,
+        slot: U256,
+        value: U256,
+    ) -> Result<(), D::Error> {
+        let account = self.load_account(address)?;
+        if account.state == AccountState::NotExisting {
+            account.state = AccountState::StorageCleared;
+        }
+        account.storage.insert(slot, value);
+        Ok(())
+    }
+
+    /// Replaces all storage of an account.
+    pub fn replace_account_storage(
+        &mut self,
+        address: Address,
+        storage: HashMap<U256, U256>,
+    ) -> Result<(), D::Error> {
+        let account = self.load_account(address)?;
+        account.state = AccountState::StorageCleared;
+        account.storage = storage;
+        Ok(())
+    }
+}
+
+impl<D> DatabaseCommit for CacheDB<D> {
+    fn commit(&mut self, changes: HashMap<Address, Account>) {
+        for (address, mut account) in changes {
+            if !account.is_touched() {
+                continue;
+            }
+            if account.is_selfdestructed() {
+                let entry = self.accounts.entry(address).or_default();
+                entry.storage.clear();
+                entry.state = AccountState::NotExisting;
+                entry.info = AccountInfo::default();
+                continue;
+            }
+            self.insert_contract(&mut account.info);
+            let entry = self.accounts.entry(address).or_default();
+            entry.info = account.info;
+            if account.status.contains(lamina_state::AccountStatus::CREATED) {
+                entry.storage.clear();
+                entry.state = AccountState::StorageCleared;
+            } else if entry.state == AccountState::NotExisting {
+                entry.state = AccountState::StorageCleared;
+            }
+            entry.storage.extend(
+                account.storage.into_iter().map(|(key, slot)| (key, slot.present_value)),
+            );
+        }
+    }
+}
+
+impl<D: DatabaseRef> Database for CacheDB<D> {
+    type Error = D::Error;
+
+    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, Self::Error> {
+        Ok(self.load_account(address)?.info())
+    }
+
+    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, Self::Error> {
+        match self.contracts.entry(code_hash) {
+            Entry::Occupied(entry) => Ok(entry.get().clone()),
+            Entry::Vacant(entry) => Ok(entry.insert(self.db.code_by_hash_ref(code_hash)?).clone()),
+        }
+    }
+
+    fn storage(&mut self, address: Address, index: U256) -> Result<U256, Self::Error> {
+        let account = match self.accounts.entry(address) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let account = match self.db.basic_ref(address)? {
+                    Some(info) => DbAccount { info, ..Default::default() },
+                    None => DbAccount { state: AccountState::NotExisting, ..Default::default() },
+                };
+                entry.insert(account)
+            }
+        };
+        if let Some(value) = account.storage.get(&index) {
+            return Ok(*value);
+        }
+        if account.state != AccountState::Present {
+            return Ok(U256::ZERO);
+        }
+        let value = self.db.storage_ref(address, index)?;
+        account.storage.insert(index, value);
+        Ok(value)
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256, Self::Error> {
+        match self.block_hashes.entry(number) {
+            Entry::Occupied(entry) => Ok(*entry.get()),
+            Entry::Vacant(entry) => Ok(*entry.insert(self.db.block_hash_ref(number)?)),
+        }
+    }
+}
+
+impl<D: DatabaseRef> DatabaseRef for CacheDB<D> {
+    type Error = D::Error;
+
+    fn basic_ref(&self, address: Address) -> Result<Option<AccountInfo>, Self::Error> {
+        match self.accounts.get(&address) {
+            Some(account) => Ok(account.info()),
+            None => self.db.basic_ref(address),
+        }
+    }
+
+    fn code_by_hash_ref(&self, code_hash: B256) -> Result<Bytecode, Self::Error> {
+        match self.contracts.get(&code_hash) {
+            Some(code) => Ok(code.clone()),
+            None => self.db.code_by_hash_ref(code_hash),
+        }
+    }
+
+    fn storage_ref(&self, address: Address, index: U256) -> Result<U256, Self::Error> {
+        match self.accounts.get(&address) {
+            Some(account) => match account.storage.get(&index) {
+                Some(value) => Ok(*value),
+                None if account.state != AccountState::Present => Ok(U256::ZERO),
+                None => self.db.storage_ref(address, index),
+            },
+            None => self.db.storage_ref(address, index),
+        }
+    }
+
+    fn block_hash_ref(&self, number: u64) -> Result<B256, Self::Error> {
+        match self.block_hashes.get(&number) {
+            Some(hash) => Ok(*hash),
+            None => self.db.block_hash_ref(number),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_primitives::Bytes;
+    use lamina_state::StorageSlot;
+
+    #[test]
+    fn commit_writes_touched_and_removes_destroyed() {
+        let mut db = InMemoryDB::default();
+        let a = Address::repeat_byte(1);
+        let b = Address::repeat_byte(2);
+        db.insert_account_info(b, AccountInfo::from_balance(U256::from(5)));
+        db.insert_account_storage(b, U256::from(1), U256::from(1)).unwrap();
+
+        let mut changes = HashMap::default();
+        let mut account_a = Account::from(AccountInfo::from_balance(U256::from(9)));
+        account_a.storage.insert(U256::from(3), StorageSlot::new_changed(U256::ZERO, U256::from(4)));
+        account_a.mark_touch();
+        changes.insert(a, account_a);
+        let mut account_b = Account::from(AccountInfo::default());
+        account_b.mark_touch();
+        account_b.mark_selfdestruct();
+        changes.insert(b, account_b);
+        db.commit(changes);
+
+        assert_eq!(db.basic(a).unwrap().unwrap().balance, U256::from(9));
+        assert_eq!(db.storage(a, U256::from(3)).unwrap(), U256::from(4));
+        assert_eq!(db.basic(b).unwrap(), None);
+        assert_eq!(db.storage(b, U256::from(1)).unwrap(), U256::ZERO);
+    }
+
+    #[test]
+    fn code_is_kept_by_hash() {
+        let mut db = InMemoryDB::default();
+        let code = Bytecode::new_raw(Bytes::from_static(&[0x60, 0x00]));
+        let hash = code.hash();
+        db.insert_account_info(Address::ZERO, AccountInfo::default().with_code(code.clone()));
+        assert_eq!(db.code_by_hash(hash).unwrap(), code);
+        assert_eq!(db.basic(Address::ZERO).unwrap().unwrap().code_hash, hash);
+    }
+}
