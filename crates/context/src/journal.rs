@@ -1,0 +1,670 @@
+use alloc::vec::Vec;
+use core::mem;
+use lamina_bytecode::Bytecode;
+use lamina_context_interface::{JournalCheckpoint, JournalTr, TransferError};
+use lamina_database_interface::Database;
+use lamina_interpreter::{SStoreResult, SelfDestructResult, StateLoad};
+use lamina_primitives::{
+    Address, B256, HashMap, HashSet, KECCAK_EMPTY, Log, SpecId, U256, hash_map::Entry,
+};
+use lamina_state::{Account, AccountStatus, EvmState, StorageSlot};
+
+/// One recorded change, with what is needed to undo it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JournalEntry {
+    /// The account was warmed (undo: cold again).
+    AccountWarmed {
+        /// Account.
+        address: Address,
+    },
+    /// The account was touched.
+    AccountTouched {
+        /// Account.
+        address: Address,
+    },
+    /// SELFDESTRUCT moved `balance` to `target`.
+    AccountDestroyed {
+        /// The destroyed account.
+        address: Address,
+        /// The beneficiary.
+        target: Address,
+        /// Whether it was already destroyed before.
+        was_destroyed: bool,
+        /// The balance moved (or burned).
+        balance: U256,
+    },
+    /// A value transfer.
+    BalanceTransfer {
+        /// Payer.
+        from: Address,
+        /// Payee.
+        to: Address,
+        /// Amount.
+        balance: U256,
+    },
+    /// A balance increase.
+    BalanceIncrease {
+        /// Account.
+        address: Address,
+        /// Amount.
+        balance: U256,
+    },
+    /// Nonce incremented.
+    NonceChange {
+        /// Account.
+        address: Address,
+    },
+    /// Account created by CREATE.
+    AccountCreated {
+        /// Account.
+        address: Address,
+    },
+    /// A storage write.
+    StorageChanged {
+        /// Account.
+        address: Address,
+        /// Slot.
+        key: U256,
+        /// Previous value.
+        had_value: U256,
+    },
+    /// A slot warmed.
+    StorageWarmed {
+        /// Account.
+        address: Address,
+        /// Slot.
+        key: U256,
+    },
+    /// A transient storage write.
+    TransientStorageChange {
+        /// Account.
+        address: Address,
+        /// Slot.
+        key: U256,
+        /// Previous value.
+        had_value: U256,
+    },
+    /// Code set.
+    CodeChange {
+        /// Account.
+        address: Address,
+    },
+}
+
+/// The mainnet journal.
+#[derive(Clone, Debug)]
+pub struct Journal<DB> {
+    /// The database below.
+    pub database: DB,
+    /// Accounts loaded or changed in this transaction.
+    pub state: EvmState,
+    /// EIP-1153 transient storage.
+    pub transient_storage: HashMap<(Address, U256), U256>,
+    /// Logs emitted.
+    pub logs: Vec<Log>,
+    /// Call depth.
+    pub depth: usize,
+    /// The change log.
+    pub entries: Vec<JournalEntry>,
+    /// The fork.
+    pub spec: SpecId,
+    /// Addresses warm for the whole transaction (precompiles, coinbase, access list).
+    pub warm_addresses: HashSet<Address>,
+}
+
+impl<DB: Database> Journal<DB> {
+    /// Loads the account into `state` and returns it with whether the access was cold.
+    fn load(&mut self, address: Address) -> Result<StateLoad<&mut Account>, DB::Error> {
+        match self.state.entry(address) {
+            Entry::Occupied(entry) => {
+                let account = entry.into_mut();
+                let is_cold = account.is_cold();
+                if is_cold {
+                    account.status.remove(AccountStatus::COLD);
+                    self.entries.push(JournalEntry::AccountWarmed { address });
+                }
+                Ok(StateLoad::new(account, is_cold))
+            }
+            Entry::Vacant(entry) => {
+                let account = match self.database.basic(address)? {
+                    Some(info) => Account::from(info),
+                    None => Account::new_not_existing(),
+                };
+                let is_cold = !self.warm_addresses.contains(&address);
+                if is_cold {
+                    self.entries.push(JournalEntry::AccountWarmed { address });
+                }
+                Ok(StateLoad::new(entry.insert(account), is_cold))
+            }
+        }
+    }
+
+    fn account_mut(&mut self, address: Address) -> &mut Account {
+        self.state.entry(address).or_insert_with(Account::new_not_existing)
+    }
+
+    fn touch(entries: &mut Vec<JournalEntry>, address: Address, account: &mut Account) {
+        if !account.is_touched() {
+            account.mark_touch();
+            entries.push(JournalEntry::AccountTouched { address });
+        }
+    }
+
+    fn revert_entry(&mut self, entry: JournalEntry) {
+        match entry {
+            JournalEntry::AccountWarmed { address } => {
+                self.account_mut(address).status.insert(AccountStatus::COLD);
+            }
+            JournalEntry::AccountTouched { address } => self.account_mut(address).unmark_touch(),
+            JournalEntry::AccountDestroyed { address, target, was_destroyed, balance } => {
+                let account = self.account_mut(address);
+                if !was_destroyed {
+                    account.unmark_selfdestruct();
+                }
+                account.info.balance += balance;
+                if address != target {
+                    let target = self.account_mut(target);
+                    target.info.balance -= balance;
+                }
+            }
+            JournalEntry::BalanceTransfer { from, to, balance } => {
+                self.account_mut(from).info.balance += balance;
+                self.account_mut(to).info.balance -= balance;
+            }
+            JournalEntry::BalanceIncrease { address, balance } => {
+                self.account_mut(address).info.balance -= balance;
+            }
+            JournalEntry::NonceChange { address } => {
+                let account = self.account_mut(address);
+                account.info.nonce = account.info.nonce.saturating_sub(1);
+            }
+            JournalEntry::AccountCreated { address } => {
+                let account = self.account_mut(address);
+                account.unmark_created();
+                account.info.nonce = 0;
+            }
+            JournalEntry::StorageChanged { address, key, had_value } => {
+                if let Some(slot) = self.account_mut(address).storage.get_mut(&key) {
+                    slot.present_value = had_value;
+                }
+            }
+            JournalEntry::StorageWarmed { address, key } => {
+                if let Some(slot) = self.account_mut(address).storage.get_mut(&key) {
+                    slot.is_cold = true;
+                }
+            }
+            JournalEntry::TransientStorageChange { address, key, had_value } => {
+                if had_value.is_zero() {
+                    self.transient_storage.remove(&(address, key));
+                } else {
+                    self.transient_storage.insert((address, key), had_value);
+                }
+            }
+            JournalEntry::CodeChange { address } => {
+                let account = self.account_mut(address);
+                account.info.code_hash = KECCAK_EMPTY;
+                account.info.code = Some(Bytecode::new());
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state.clear();
+        self.transient_storage.clear();
+        self.logs.clear();
+        self.entries.clear();
+        self.warm_addresses.clear();
+        self.depth = 0;
+    }
+}
+
+impl<DB: Database> JournalTr for Journal<DB> {
+    type Database = DB;
+
+    fn new(database: DB) -> Self {
+        Self {
+            database,
+            state: HashMap::default(),
+            transient_storage: HashMap::default(),
+            logs: Vec::new(),
+            depth: 0,
+            entries: Vec::new(),
+            spec: SpecId::LATEST,
+            warm_addresses: HashSet::default(),
+        }
+    }
+
+    fn db(&mut self) -> &mut DB {
+        &mut self.database
+    }
+
+    fn db_ref(&self) -> &DB {
+        &self.database
+    }
+
+    fn set_spec(&mut self, spec: SpecId) {
+        self.spec = spec;
+    }
+
+    fn spec(&self) -> SpecId {
+        self.spec
+    }
+
+    fn warm_addresses(&mut self, addresses: impl IntoIterator<Item = Address>) {
+        self.warm_addresses.extend(addresses);
+    }
+
+    fn warm_storage(&mut self, address: Address, key: U256) -> Result<(), DB::Error> {
+        self.sload(address, key).map(|_| ())
+    }
+
+    fn depth(&self) -> usize {
+        self.depth
+    }
+
+    fn checkpoint(&mut self) -> JournalCheckpoint {
+        let checkpoint =
+            JournalCheckpoint { journal_len: self.entries.len(), logs_len: self.logs.len() };
+        self.depth += 1;
+        checkpoint
+    }
+
+    fn checkpoint_commit(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn checkpoint_revert(&mut self, checkpoint: JournalCheckpoint) {
+        self.depth -= 1;
+        while self.entries.len() > checkpoint.journal_len {
+            if let Some(entry) = self.entries.pop() {
+                self.revert_entry(entry);
+            }
+        }
+        self.logs.truncate(checkpoint.logs_len);
+    }
+
+    fn load_account(&mut self, address: Address) -> Result<StateLoad<&mut Account>, DB::Error> {
+        self.load(address)
+    }
+
+    fn load_account_code(
+        &mut self,
+        address: Address,
+    ) -> Result<StateLoad<&mut Account>, DB::Error> {
+        let load = self.load(address)?;
+        let is_cold = load.is_cold;
+        let missing_code = load.data.info.code.is_none().then_some(load.data.info.code_hash);
+        if let Some(hash) = missing_code {
+            let code =
+                if hash == KECCAK_EMPTY { Bytecode::new() } else { self.database.code_by_hash(hash)? };
+            self.account_mut(address).info.code = Some(code);
+        }
+        Ok(StateLoad::new(self.account_mut(address), is_cold))
+    }
+
+    fn touch_account(&mut self, address: Address) {
+        if let Some(account) = self.state.get_mut(&address) {
+            Self::touch(&mut self.entries, address, account);
+        }
+    }
+
+    fn transfer(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<Option<TransferError>, DB::Error> {
+        self.load(from)?;
+        self.load(to)?;
+        if value.is_zero() {
+            self.touch_account(from);
+            self.touch_account(to);
+            return Ok(None);
+        }
+        let from_account = self.state.get_mut(&from).expect("loaded above");
+        let Some(from_balance) = from_account.info.balance.checked_sub(value) else {
+            return Ok(Some(TransferError::OutOfFunds));
+        };
+        from_account.info.balance = from_balance;
+        Self::touch(&mut self.entries, from, from_account);
+        let to_account = self.state.get_mut(&to).expect("loaded above");
+        let Some(to_balance) = to_account.info.balance.checked_add(value) else {
+            self.state.get_mut(&from).expect("loaded above").info.balance += value;
+            return Ok(Some(TransferError::OverflowPayment));
+        };
+        to_account.info.balance = to_balance;
+        Self::touch(&mut self.entries, to, to_account);
+        self.entries.push(JournalEntry::BalanceTransfer { from, to, balance: value });
+        Ok(None)
+    }
+
+    fn balance_incr(&mut self, address: Address, value: U256) -> Result<(), DB::Error> {
+        let account = self.load(address)?.data;
+        account.info.balance = account.info.balance.saturating_add(value);
+        Self::touch(&mut self.entries, address, self.state.get_mut(&address).expect("loaded"));
+        self.entries.push(JournalEntry::BalanceIncrease { address, balance: value });
+        Ok(())
+    }
+
+    fn inc_nonce(&mut self, address: Address) -> Option<u64> {
+        let account = self.state.get_mut(&address)?;
+        let nonce = account.info.nonce.checked_add(1)?;
+        account.info.nonce = nonce;
+        Self::touch(&mut self.entries, address, account);
+        self.entries.push(JournalEntry::NonceChange { address });
+        Some(nonce)
+    }
+
+    fn set_code(&mut self, address: Address, code: Bytecode) {
+        if let Some(account) = self.state.get_mut(&address) {
+            account.info.code_hash = code.hash();
+            account.info.code = Some(code);
+            Self::touch(&mut self.entries, address, account);
+            self.entries.push(JournalEntry::CodeChange { address });
+        }
+    }
+
+    fn create_account_checkpoint(
+        &mut self,
+        caller: Address,
+        address: Address,
+        value: U256,
+    ) -> Result<JournalCheckpoint, TransferError> {
+        let checkpoint = self.checkpoint();
+        let spec = self.spec;
+        let caller_balance = self.state.get(&caller).map(|a| a.info.balance).unwrap_or_default();
+        if caller_balance < value {
+            self.checkpoint_revert(checkpoint);
+            return Err(TransferError::OutOfFunds);
+        }
+        let account = self.account_mut(address);
+        if !account.info.has_no_code() || account.info.nonce != 0 {
+            self.checkpoint_revert(checkpoint);
+            return Err(TransferError::CreateCollision);
+        }
+        account.mark_created();
+        // A new contract starts with empty storage whatever the database held.
+        account.storage.clear();
+        if spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) {
+            account.info.nonce = 1;
+        }
+        let Some(balance) = account.info.balance.checked_add(value) else {
+            self.checkpoint_revert(checkpoint);
+            return Err(TransferError::OverflowPayment);
+        };
+        account.info.balance = balance;
+        Self::touch(&mut self.entries, address, self.state.get_mut(&address).expect("present"));
+        self.entries.push(JournalEntry::AccountCreated { address });
+        let caller_account = self.account_mut(caller);
+        caller_account.info.balance -= value;
+        Self::touch(&mut self.entries, caller, self.state.get_mut(&caller).expect("present"));
+        // The balance moved is recorded as a transfer (the target already held `value`
+        // added above, so undoing it restores both sides).
+        self.entries.push(JournalEntry::BalanceTransfer { from: caller, to: address, balance: value });
+        Ok(checkpoint)
+    }
+
+    fn sload(&mut self, address: Address, key: U256) -> Result<StateLoad<U256>, DB::Error> {
+        if !self.state.contains_key(&address) {
+            self.load(address)?;
+        }
+        let account = self.state.entry(address).or_insert_with(Account::new_not_existing);
+        let storage_is_empty = account.is_created() || account.is_loaded_as_not_existing();
+        match account.storage.entry(key) {
+            Entry::Occupied(entry) => {
+                let slot = entry.into_mut();
+                let is_cold = slot.is_cold;
+                if is_cold {
+                    slot.is_cold = false;
+                    self.entries.push(JournalEntry::StorageWarmed { address, key });
+                }
+                Ok(StateLoad::new(slot.present_value, is_cold))
+            }
+            Entry::Vacant(entry) => {
+                let value = if storage_is_empty {
+                    U256::ZERO
+                } else {
+                    self.database.storage(address, key)?
+                };
+                entry.insert(StorageSlot::new(value));
+                self.entries.push(JournalEntry::StorageWarmed { address, key });
+                Ok(StateLoad::new(value, true))
+            }
+        }
+    }
+
+    fn sstore(
+        &mut self,
+        address: Address,
+        key: U256,
+        new: U256,
+    ) -> Result<StateLoad<SStoreResult>, DB::Error> {
+        let load = self.sload(address, key)?;
+        let account = self.state.get_mut(&address).expect("loaded by sload");
+        let slot = account.storage.get_mut(&key).expect("loaded by sload");
+        let result =
+            SStoreResult { original: slot.original_value, present: slot.present_value, new };
+        if result.present != new {
+            slot.present_value = new;
+            self.entries.push(JournalEntry::StorageChanged { address, key, had_value: result.present });
+            Self::touch(&mut self.entries, address, account);
+        }
+        Ok(StateLoad::new(result, load.is_cold))
+    }
+
+    fn tload(&mut self, address: Address, key: U256) -> U256 {
+        self.transient_storage.get(&(address, key)).copied().unwrap_or_default()
+    }
+
+    fn tstore(&mut self, address: Address, key: U256, value: U256) {
+        let had_value = if value.is_zero() {
+            self.transient_storage.remove(&(address, key))
+        } else {
+            self.transient_storage.insert((address, key), value)
+        }
+        .unwrap_or_default();
+        if had_value != value {
+            self.entries.push(JournalEntry::TransientStorageChange { address, key, had_value });
+        }
+    }
+
+    fn log(&mut self, log: Log) {
+        self.logs.push(log);
+    }
+
+    fn selfdestruct(
+        &mut self,
+        address: Address,
+        target: Address,
+    ) -> Result<StateLoad<SelfDestructResult>, DB::Error> {
+        let spec = self.spec;
+        let target_load = self.load(target)?;
+        let is_cold = target_load.is_cold;
+        let target_exists = target_load.data.exists();
+        let target_is_empty = target_load.data.is_empty();
+        let account = self.state.get_mut(&address).expect("the running account is loaded");
+        let balance = account.info.balance;
+        let previously_destroyed = account.is_selfdestructed();
+        // EIP-6780: from Cancun only an account created in this transaction is deleted.
+        let destroys = !spec.is_enabled_in(SpecId::CANCUN) || account.is_created();
+        let moved = if destroys || address != target { balance } else { U256::ZERO };
+        account.info.balance -= moved;
+        if destroys {
+            account.mark_selfdestruct();
+        }
+        Self::touch(&mut self.entries, address, account);
+        if address != target {
+            let target_account = self.state.get_mut(&target).expect("loaded above");
+            target_account.info.balance = target_account.info.balance.saturating_add(moved);
+            Self::touch(&mut self.entries, target, target_account);
+        }
+        self.entries.push(JournalEntry::AccountDestroyed {
+            address,
+            target,
+            was_destroyed: previously_destroyed,
+            balance: moved,
+        });
+        Ok(StateLoad::new(
+            SelfDestructResult {
+                had_value: !balance.is_zero(),
+                target_exists,
+                target_is_empty,
+                previously_destroyed,
+            },
+            is_cold,
+        ))
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256, DB::Error> {
+        self.database.block_hash(number)
+    }
+
+    fn logs(&self) -> &[Log] {
+        &self.logs
+    }
+
+    fn finalize(&mut self) -> (EvmState, Vec<Log>) {
+        let clear_empty = self.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
+        let mut state = mem::take(&mut self.state);
+        if clear_empty {
+            for account in state.values_mut() {
+                if account.is_touched() && account.is_empty() {
+                    account.mark_selfdestruct();
+                }
+            }
+        }
+        let logs = mem::take(&mut self.logs);
+        self.reset();
+        (state, logs)
+    }
+
+    fn discard_tx(&mut self) {
+        self.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_database::InMemoryDB;
+    use lamina_state::AccountInfo;
+
+    fn journal() -> (Journal<InMemoryDB>, Address, Address) {
+        let mut db = InMemoryDB::default();
+        let a = Address::repeat_byte(0xa);
+        let b = Address::repeat_byte(0xb);
+        db.insert_account_info(a, AccountInfo::from_balance(U256::from(100)));
+        db.insert_account_storage(a, U256::from(1), U256::from(11)).unwrap();
+        (Journal::new(db), a, b)
+    }
+
+    #[test]
+    fn revert_undoes_balance_storage_transient_and_logs() {
+        let (mut journal, a, b) = journal();
+        journal.load_account(a).unwrap();
+        let checkpoint = journal.checkpoint();
+        assert_eq!(journal.transfer(a, b, U256::from(40)).unwrap(), None);
+        journal.sstore(a, U256::from(1), U256::from(12)).unwrap();
+        journal.tstore(a, U256::from(2), U256::from(3));
+        journal.log(Log::new_unchecked(a, vec![], Default::default()));
+        assert_eq!(journal.state[&b].info.balance, U256::from(40));
+        journal.checkpoint_revert(checkpoint);
+        assert_eq!(journal.state[&a].info.balance, U256::from(100));
+        assert_eq!(journal.state[&b].info.balance, U256::ZERO);
+        assert_eq!(journal.sload(a, U256::from(1)).unwrap().data, U256::from(11));
+        assert_eq!(journal.tload(a, U256::from(2)), U256::ZERO);
+        assert!(journal.logs().is_empty());
+        assert_eq!(journal.depth(), 0);
+    }
+
+    #[test]
+    fn warm_and_cold_bookkeeping() {
+        let (mut journal, a, b) = journal();
+        journal.warm_addresses([b]);
+        assert!(journal.load_account(a).unwrap().is_cold);
+        assert!(!journal.load_account(a).unwrap().is_cold);
+        assert!(!journal.load_account(b).unwrap().is_cold);
+        let checkpoint = journal.checkpoint();
+        let c = Address::repeat_byte(0xc);
+        assert!(journal.load_account(c).unwrap().is_cold);
+        assert!(journal.sload(a, U256::from(5)).unwrap().is_cold);
+        journal.checkpoint_revert(checkpoint);
+        // Reverting a frame makes what it warmed cold again (EIP-2929).
+        assert!(journal.load_account(c).unwrap().is_cold);
+        assert!(journal.sload(a, U256::from(5)).unwrap().is_cold);
+        assert!(!journal.sload(a, U256::from(5)).unwrap().is_cold);
+    }
+
+    #[test]
+    fn sstore_reports_original_and_present() {
+        let (mut journal, a, _) = journal();
+        journal.load_account(a).unwrap();
+        let first = journal.sstore(a, U256::from(1), U256::from(20)).unwrap();
+        assert_eq!((first.data.original, first.data.present), (U256::from(11), U256::from(11)));
+        assert!(first.is_cold);
+        let second = journal.sstore(a, U256::from(1), U256::from(30)).unwrap();
+        assert_eq!((second.data.original, second.data.present), (U256::from(11), U256::from(20)));
+        assert!(!second.is_cold);
+    }
+
+    #[test]
+    fn eip6780_selfdestruct_deletes_only_new_accounts() {
+        let (mut journal, a, b) = journal();
+        journal.set_spec(SpecId::CANCUN);
+        journal.load_account(a).unwrap();
+        let result = journal.selfdestruct(a, b).unwrap().data;
+        assert!(result.had_value && !result.target_exists);
+        assert!(!journal.state[&a].is_selfdestructed());
+        assert_eq!(journal.state[&a].info.balance, U256::ZERO);
+        assert_eq!(journal.state[&b].info.balance, U256::from(100));
+
+        // Created in this transaction: deleted.
+        let c = Address::repeat_byte(0xc);
+        journal.load_account(c).unwrap();
+        journal.create_account_checkpoint(b, c, U256::from(10)).unwrap();
+        journal.checkpoint_commit();
+        journal.selfdestruct(c, b).unwrap();
+        assert!(journal.state[&c].is_selfdestructed());
+
+        // Before Cancun any account is deleted.
+        let (mut journal, a, b) = self::journal();
+        journal.set_spec(SpecId::SHANGHAI);
+        journal.load_account(a).unwrap();
+        journal.selfdestruct(a, b).unwrap();
+        assert!(journal.state[&a].is_selfdestructed());
+    }
+
+    #[test]
+    fn finalize_clears_touched_empty_accounts_from_spurious_dragon() {
+        for (spec, deleted) in [(SpecId::TANGERINE, false), (SpecId::SPURIOUS_DRAGON, true)] {
+            let (mut journal, a, b) = journal();
+            journal.set_spec(spec);
+            journal.transfer(a, b, U256::ZERO).unwrap();
+            let (state, _) = journal.finalize();
+            assert!(state[&b].is_touched());
+            assert_eq!(state[&b].is_selfdestructed(), deleted, "{spec}");
+            assert!(journal.state.is_empty());
+        }
+    }
+
+    #[test]
+    fn create_collision_and_nonce() {
+        let (mut journal, a, b) = journal();
+        journal.load_account(a).unwrap();
+        journal.load_account(b).unwrap();
+        journal.set_spec(SpecId::LONDON);
+        let checkpoint = journal.create_account_checkpoint(a, b, U256::from(5)).unwrap();
+        assert_eq!(journal.state[&b].info.nonce, 1);
+        assert_eq!(journal.state[&b].info.balance, U256::from(5));
+        assert_eq!(journal.state[&a].info.balance, U256::from(95));
+        journal.checkpoint_revert(checkpoint);
+        assert_eq!(journal.state[&b].info.nonce, 0);
+        assert_eq!(journal.state[&a].info.balance, U256::from(100));
+        journal.state.get_mut(&b).unwrap().info.nonce = 1;
+        assert_eq!(
+            journal.create_account_checkpoint(a, b, U256::ZERO),
+            Err(TransferError::CreateCollision)
+        );
+        assert_eq!(journal.depth(), 0);
+    }
+}
