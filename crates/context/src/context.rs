@@ -148,6 +148,9 @@ where
     fn tx(&self) -> &TX {
         &self.tx
     }
+    fn set_tx(&mut self, tx: TX) {
+        self.tx = tx;
+    }
     fn block(&self) -> &BLOCK {
         &self.block
     }

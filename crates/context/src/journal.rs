@@ -295,8 +295,11 @@ impl<DB: Database> JournalTr for Journal<DB> {
         let is_cold = load.is_cold;
         let missing_code = load.data.info.code.is_none().then_some(load.data.info.code_hash);
         if let Some(hash) = missing_code {
-            let code =
-                if hash == KECCAK_EMPTY { Bytecode::new() } else { self.database.code_by_hash(hash)? };
+            let code = if hash == KECCAK_EMPTY {
+                Bytecode::new()
+            } else {
+                self.database.code_by_hash(hash)?
+            };
             self.account_mut(address).info.code = Some(code);
         }
         Ok(StateLoad::new(self.account_mut(address), is_cold))
@@ -400,7 +403,11 @@ impl<DB: Database> JournalTr for Journal<DB> {
         Self::touch(&mut self.entries, caller, self.state.get_mut(&caller).expect("present"));
         // The balance moved is recorded as a transfer (the target already held `value`
         // added above, so undoing it restores both sides).
-        self.entries.push(JournalEntry::BalanceTransfer { from: caller, to: address, balance: value });
+        self.entries.push(JournalEntry::BalanceTransfer {
+            from: caller,
+            to: address,
+            balance: value,
+        });
         Ok(checkpoint)
     }
 
@@ -446,7 +453,11 @@ impl<DB: Database> JournalTr for Journal<DB> {
             SStoreResult { original: slot.original_value, present: slot.present_value, new };
         if result.present != new {
             slot.present_value = new;
-            self.entries.push(JournalEntry::StorageChanged { address, key, had_value: result.present });
+            self.entries.push(JournalEntry::StorageChanged {
+                address,
+                key,
+                had_value: result.present,
+            });
             Self::touch(&mut self.entries, address, account);
         }
         Ok(StateLoad::new(result, load.is_cold))

@@ -81,11 +81,9 @@ impl<D> CacheDB<D> {
 
     /// Keeps the code of `info` in `contracts` and leaves its hash in `info`.
     pub fn insert_contract(&mut self, info: &mut AccountInfo) {
-        if let Some(code) = &info.code {
-            if !code.is_empty() {
-                info.code_hash = code.hash();
-                self.contracts.entry(info.code_hash).or_insert_with(|| code.clone());
-            }
+        if let Some(code) = info.code.as_ref().filter(|code| !code.is_empty()) {
+            info.code_hash = code.hash();
+            self.contracts.entry(info.code_hash).or_insert_with(|| code.clone());
         }
         if info.code_hash == B256::ZERO {
             info.code_hash = KECCAK_EMPTY;
@@ -173,9 +171,9 @@ impl<D> DatabaseCommit for CacheDB<D> {
             } else if entry.state == AccountState::NotExisting {
                 entry.state = AccountState::StorageCleared;
             }
-            entry.storage.extend(
-                account.storage.into_iter().map(|(key, slot)| (key, slot.present_value)),
-            );
+            entry
+                .storage
+                .extend(account.storage.into_iter().map(|(key, slot)| (key, slot.present_value)));
         }
     }
 }
@@ -276,7 +274,9 @@ mod tests {
 
         let mut changes = HashMap::default();
         let mut account_a = Account::from(AccountInfo::from_balance(U256::from(9)));
-        account_a.storage.insert(U256::from(3), StorageSlot::new_changed(U256::ZERO, U256::from(4)));
+        account_a
+            .storage
+            .insert(U256::from(3), StorageSlot::new_changed(U256::ZERO, U256::from(4)));
         account_a.mark_touch();
         changes.insert(a, account_a);
         let mut account_b = Account::from(AccountInfo::default());

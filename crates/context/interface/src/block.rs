@@ -14,7 +14,10 @@ pub struct BlobExcessGasAndPrice {
 impl BlobExcessGasAndPrice {
     /// Derives the price from `excess_blob_gas` with the fork's update fraction.
     pub fn new(excess_blob_gas: u64, update_fraction: u64) -> Self {
-        Self { excess_blob_gas, blob_gasprice: calc_blob_gasprice(excess_blob_gas, update_fraction) }
+        Self {
+            excess_blob_gas,
+            blob_gasprice: calc_blob_gasprice(excess_blob_gas, update_fraction),
+        }
     }
 }
 

@@ -32,6 +32,8 @@ pub trait ContextTr {
 
     /// The transaction.
     fn tx(&self) -> &Self::Tx;
+    /// Replaces the transaction (the next one to run).
+    fn set_tx(&mut self, tx: Self::Tx);
     /// The block.
     fn block(&self) -> &Self::Block;
     /// The configuration.

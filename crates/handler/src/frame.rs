@@ -1,0 +1,457 @@
+//! Frames and the frame loop.
+//!
+//! The loop keeps an explicit stack of frames: the top frame's interpreter runs until it
+//! returns or asks for a call or create; a request pushes a new frame (or is answered at once,
+//! by a precompile or an early failure); a return pops the frame and hands its outcome to the
+//! parent. Nothing recurses, so a 1024-deep call chain needs no deep native stack.
+
+use crate::{DbErrorOf, PrecompileProvider};
+use alloc::vec::Vec;
+use core::{mem, ops::Range};
+use lamina_bytecode::Bytecode;
+use lamina_context_interface::{
+    Cfg, ContextError, ContextTr, EVMError, JournalCheckpoint, JournalTr, TransferError,
+};
+use lamina_interpreter::{
+    CallInputs, CallOutcome, CallValue, CreateInputs, CreateOutcome, FrameContext, FrameInput, Gas,
+    Host, InstructionResult, InstructionTable, Interpreter, InterpreterAction, InterpreterResult,
+    SharedMemory, Stack,
+};
+use lamina_primitives::{Address, Bytes, CALL_STACK_LIMIT, SpecId};
+
+/// How a frame ended, as its parent (or the handler) sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FrameResult {
+    /// A call's outcome.
+    Call(CallOutcome),
+    /// A create's outcome.
+    Create(CreateOutcome),
+}
+
+impl FrameResult {
+    /// The interpreter result inside.
+    pub fn interpreter_result(&self) -> &InterpreterResult {
+        match self {
+            Self::Call(outcome) => &outcome.result,
+            Self::Create(outcome) => &outcome.result,
+        }
+    }
+
+    /// The interpreter result inside, mutable.
+    pub fn interpreter_result_mut(&mut self) -> &mut InterpreterResult {
+        match self {
+            Self::Call(outcome) => &mut outcome.result,
+            Self::Create(outcome) => &mut outcome.result,
+        }
+    }
+}
+
+/// Hooks into the frame loop. The default runs each interpreter with its plain loop and
+/// observes nothing, so `()` costs nothing; an inspector overrides them.
+pub trait FrameHooks<CTX: ContextTr + Host> {
+    /// Runs `interpreter` until it stops.
+    #[inline(always)]
+    fn run_interpreter(
+        &mut self,
+        interpreter: &mut Interpreter,
+        table: &InstructionTable<CTX>,
+        context: &mut CTX,
+    ) -> InterpreterAction {
+        interpreter.run(table, context)
+    }
+    /// A frame is requested; returning a result skips it.
+    #[inline(always)]
+    fn frame_start(&mut self, _context: &mut CTX, _input: &FrameInput) -> Option<FrameResult> {
+        None
+    }
+    /// A frame ended; the result may be changed.
+    #[inline(always)]
+    fn frame_end(&mut self, _context: &mut CTX, _input: &FrameInput, _result: &mut FrameResult) {}
+}
+
+impl<CTX: ContextTr + Host> FrameHooks<CTX> for () {}
+
+enum FrameKind {
+    Call { return_memory_offset: Range<usize> },
+    Create { address: Address },
+}
+
+struct Frame {
+    interpreter: Interpreter,
+    checkpoint: JournalCheckpoint,
+    kind: FrameKind,
+    input: FrameInput,
+}
+
+enum Started {
+    Frame(Frame),
+    Done(FrameResult, SharedMemory, Stack),
+}
+
+/// What the frame loop works with, borrowed from the EVM.
+pub struct FrameLoop<'a, CTX: ContextTr + Host, P, H> {
+    /// The context.
+    pub context: &'a mut CTX,
+    /// Precompiles.
+    pub precompiles: &'a mut P,
+    /// The fork's instructions.
+    pub table: &'a InstructionTable<CTX>,
+    /// Hooks.
+    pub hooks: &'a mut H,
+    /// The shared memory buffer, reused across transactions.
+    pub memory: &'a mut SharedMemory,
+    /// Spare stacks.
+    pub stacks: &'a mut Vec<Stack>,
+}
+
+fn result_with_gas(result: InstructionResult, gas_limit: u64) -> InterpreterResult {
+    let gas = if result.is_error() { Gas::new_spent(gas_limit) } else { Gas::new(gas_limit) };
+    InterpreterResult::new(result, Bytes::new(), gas)
+}
+
+impl<CTX, P, H> FrameLoop<'_, CTX, P, H>
+where
+    CTX: ContextTr + Host,
+    P: PrecompileProvider<CTX>,
+    H: FrameHooks<CTX>,
+{
+    /// Runs `input` and every frame it spawns to completion.
+    pub fn run(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
+        let mut memory = mem::take(self.memory);
+        memory.clear();
+        let stack = self.stacks.pop().unwrap_or_default();
+        let mut frames: Vec<Frame> = Vec::new();
+        match self.start(input, 0, memory, stack)? {
+            Started::Frame(frame) => frames.push(frame),
+            Started::Done(result, memory, stack) => {
+                *self.memory = memory;
+                self.stacks.push(stack);
+                return Ok(result);
+            }
+        }
+        loop {
+            let Some(frame) = frames.last_mut() else {
+                unreachable!("the loop returns when the last frame ends")
+            };
+            let action =
+                self.hooks.run_interpreter(&mut frame.interpreter, self.table, self.context);
+            self.take_error()?;
+            let result = match action {
+                InterpreterAction::NewFrame(input) => {
+                    let memory = mem::take(&mut frame.interpreter.memory);
+                    let stack = self.stacks.pop().unwrap_or_default();
+                    match self.start(input, frames.len(), memory, stack)? {
+                        Started::Frame(child) => {
+                            frames.push(child);
+                            continue;
+                        }
+                        Started::Done(result, memory, stack) => {
+                            self.stacks.push(stack);
+                            let Some(parent) = frames.last_mut() else { unreachable!() };
+                            parent.interpreter.memory = memory;
+                            result
+                        }
+                    }
+                }
+                InterpreterAction::Return(result) => {
+                    let Some(frame) = frames.pop() else { unreachable!() };
+                    let (result, memory, stack) = self.finish(frame, result);
+                    self.stacks.push(stack);
+                    match frames.last_mut() {
+                        Some(parent) => {
+                            parent.interpreter.memory = memory;
+                            result
+                        }
+                        None => {
+                            *self.memory = memory;
+                            return Ok(result);
+                        }
+                    }
+                }
+                InterpreterAction::None => {
+                    return Err(EVMError::Custom("interpreter stopped without an action".into()));
+                }
+            };
+            let Some(parent) = frames.last_mut() else { unreachable!() };
+            match result {
+                FrameResult::Call(outcome) => parent.interpreter.insert_call_outcome(outcome),
+                FrameResult::Create(outcome) => parent.interpreter.insert_create_outcome(outcome),
+            }
+        }
+    }
+
+    fn take_error(&mut self) -> Result<(), EVMError<DbErrorOf<CTX>>> {
+        match mem::replace(self.context.error(), Ok(())) {
+            Ok(()) => Ok(()),
+            Err(ContextError::Db(error)) => Err(EVMError::Database(error)),
+            Err(ContextError::Custom(message)) => Err(EVMError::Custom(message)),
+        }
+    }
+
+    fn start(
+        &mut self,
+        input: FrameInput,
+        depth: usize,
+        memory: SharedMemory,
+        stack: Stack,
+    ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
+        if let Some(result) = self.hooks.frame_start(self.context, &input) {
+            return Ok(Started::Done(result, memory, stack));
+        }
+        let started = match input.clone() {
+            FrameInput::Call(inputs) => self.start_call(inputs, depth, memory, stack, &input),
+            FrameInput::Create(inputs) => self.start_create(inputs, depth, memory, stack, &input),
+        }?;
+        Ok(match started {
+            Started::Done(mut result, memory, stack) => {
+                self.hooks.frame_end(self.context, &input, &mut result);
+                Started::Done(result, memory, stack)
+            }
+            frame => frame,
+        })
+    }
+
+    fn start_call(
+        &mut self,
+        inputs: CallInputs,
+        depth: usize,
+        memory: SharedMemory,
+        stack: Stack,
+        input: &FrameInput,
+    ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
+        let done = |result: InterpreterResult, memory, stack, offset: Range<usize>| {
+            Ok(Started::Done(
+                FrameResult::Call(CallOutcome { result, memory_offset: offset }),
+                memory,
+                stack,
+            ))
+        };
+        let offset = inputs.return_memory_offset.clone();
+        if depth > CALL_STACK_LIMIT {
+            let result = result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit);
+            return done(result, memory, stack, offset);
+        }
+        let journal = self.context.journal();
+        let checkpoint = journal.checkpoint();
+        if let CallValue::Transfer(value) = inputs.value {
+            let transfer = journal
+                .transfer(inputs.caller, inputs.target_address, value)
+                .map_err(EVMError::Database)?;
+            if transfer.is_some() {
+                journal.checkpoint_revert(checkpoint);
+                let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
+                return done(result, memory, stack, offset);
+            }
+        }
+        if let Some(result) = self.precompiles.run(self.context, &inputs)? {
+            let journal = self.context.journal();
+            if result.result.is_ok() {
+                journal.checkpoint_commit();
+            } else {
+                journal.checkpoint_revert(checkpoint);
+            }
+            return done(result, memory, stack, offset);
+        }
+        let code = self.load_code(inputs.bytecode_address)?;
+        if code.is_empty() {
+            self.context.journal().checkpoint_commit();
+            let result = result_with_gas(InstructionResult::Stop, inputs.gas_limit);
+            return done(result, memory, stack, offset);
+        }
+        let context = FrameContext {
+            target_address: inputs.target_address,
+            caller: inputs.caller,
+            value: inputs.value.get(),
+            input: inputs.input,
+            is_static: inputs.is_static,
+        };
+        let interpreter = self.interpreter(&code, context, inputs.gas_limit, memory, stack);
+        Ok(Started::Frame(Frame {
+            interpreter,
+            checkpoint,
+            kind: FrameKind::Call { return_memory_offset: offset },
+            input: input.clone(),
+        }))
+    }
+
+    /// The code to run for `address`, following an EIP-7702 delegation from Prague.
+    fn load_code(&mut self, address: Address) -> Result<Bytecode, EVMError<DbErrorOf<CTX>>> {
+        let follow = self.context.cfg().spec().is_enabled_in(SpecId::PRAGUE);
+        let journal = self.context.journal();
+        let account = journal.load_account_code(address).map_err(EVMError::Database)?;
+        let code = account.data.info.code.clone().unwrap_or_default();
+        match code.eip7702() {
+            Some(designator) if follow => {
+                let delegate = designator.address();
+                let account = journal.load_account_code(delegate).map_err(EVMError::Database)?;
+                Ok(account.data.info.code.clone().unwrap_or_default())
+            }
+            _ => Ok(code),
+        }
+    }
+
+    fn interpreter(
+        &self,
+        code: &Bytecode,
+        context: FrameContext,
+        gas_limit: u64,
+        mut memory: SharedMemory,
+        mut stack: Stack,
+    ) -> Interpreter {
+        memory.new_context();
+        stack.clear();
+        let mut interpreter =
+            Interpreter::new(code, context, gas_limit, self.table.gas, memory, stack);
+        interpreter.memory_limit = self.context.cfg().memory_limit();
+        interpreter
+    }
+
+    fn start_create(
+        &mut self,
+        inputs: CreateInputs,
+        depth: usize,
+        memory: SharedMemory,
+        stack: Stack,
+        input: &FrameInput,
+    ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
+        let done = |result: InterpreterResult, memory, stack| {
+            Ok(Started::Done(
+                FrameResult::Create(CreateOutcome { result, address: None }),
+                memory,
+                stack,
+            ))
+        };
+        if depth > CALL_STACK_LIMIT {
+            return done(
+                result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit),
+                memory,
+                stack,
+            );
+        }
+        let journal = self.context.journal();
+        let caller = journal.load_account(inputs.caller).map_err(EVMError::Database)?;
+        if caller.data.info.balance < inputs.value {
+            return done(
+                result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit),
+                memory,
+                stack,
+            );
+        }
+        let old_nonce = caller.data.info.nonce;
+        if journal.inc_nonce(inputs.caller).is_none() {
+            return done(
+                result_with_gas(InstructionResult::NonceOverflow, inputs.gas_limit),
+                memory,
+                stack,
+            );
+        }
+        let address = inputs.created_address(old_nonce);
+        journal.load_account(address).map_err(EVMError::Database)?;
+        let checkpoint =
+            match journal.create_account_checkpoint(inputs.caller, address, inputs.value) {
+                Ok(checkpoint) => checkpoint,
+                Err(TransferError::CreateCollision) => {
+                    let result =
+                        result_with_gas(InstructionResult::CreateCollision, inputs.gas_limit);
+                    return done(result, memory, stack);
+                }
+                Err(_) => {
+                    return done(
+                        result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit),
+                        memory,
+                        stack,
+                    );
+                }
+            };
+        let code = Bytecode::new_raw(inputs.init_code.clone());
+        let context = FrameContext {
+            target_address: address,
+            caller: inputs.caller,
+            value: inputs.value,
+            input: Bytes::new(),
+            is_static: false,
+        };
+        let interpreter = self.interpreter(&code, context, inputs.gas_limit, memory, stack);
+        Ok(Started::Frame(Frame {
+            interpreter,
+            checkpoint,
+            kind: FrameKind::Create { address },
+            input: input.clone(),
+        }))
+    }
+
+    fn finish(
+        &mut self,
+        frame: Frame,
+        mut result: InterpreterResult,
+    ) -> (FrameResult, SharedMemory, Stack) {
+        let Frame { interpreter, checkpoint, kind, input } = frame;
+        let Interpreter { mut memory, stack, .. } = interpreter;
+        memory.free_context();
+        let mut frame_result = match kind {
+            FrameKind::Call { return_memory_offset } => {
+                let journal = self.context.journal();
+                if result.result.is_ok() {
+                    journal.checkpoint_commit();
+                } else {
+                    journal.checkpoint_revert(checkpoint);
+                }
+                FrameResult::Call(CallOutcome { result, memory_offset: return_memory_offset })
+            }
+            FrameKind::Create { address } => {
+                let created = self.deploy(&mut result, address, checkpoint);
+                FrameResult::Create(CreateOutcome { result, address: created.then_some(address) })
+            }
+        };
+        self.hooks.frame_end(self.context, &input, &mut frame_result);
+        (frame_result, memory, stack)
+    }
+
+    /// Checks and stores the code a successful init code returned; reverts otherwise.
+    fn deploy(
+        &mut self,
+        result: &mut InterpreterResult,
+        address: Address,
+        checkpoint: JournalCheckpoint,
+    ) -> bool {
+        let spec = self.context.cfg().spec();
+        let max_code_size = self.context.cfg().max_code_size();
+        let journal = self.context.journal();
+        if !result.result.is_ok() {
+            journal.checkpoint_revert(checkpoint);
+            return false;
+        }
+        let code = &result.output;
+        let halt = if spec.is_enabled_in(SpecId::LONDON) && code.first() == Some(&0xef) {
+            Some(InstructionResult::CreateContractStartingWithEF)
+        } else if spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) && code.len() > max_code_size {
+            Some(InstructionResult::CreateContractSizeLimit)
+        } else {
+            None
+        };
+        let deposit = code.len() as u64 * self.table.gas.code_deposit_byte;
+        let mut code = code.clone();
+        let halt = halt.or_else(|| {
+            if result.gas.record_cost(deposit) {
+                None
+            } else if spec.is_enabled_in(SpecId::HOMESTEAD) {
+                Some(InstructionResult::OutOfGas)
+            } else {
+                // Frontier: a contract that cannot pay for its code is created without it.
+                code = Bytes::new();
+                None
+            }
+        });
+        if let Some(halt) = halt {
+            journal.checkpoint_revert(checkpoint);
+            result.result = halt;
+            result.gas.spend_all();
+            result.gas.set_refund(0);
+            return false;
+        }
+        journal.set_code(address, Bytecode::new_raw(code));
+        journal.checkpoint_commit();
+        result.result = InstructionResult::Return;
+        true
+    }
+}
