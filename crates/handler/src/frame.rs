@@ -59,9 +59,9 @@ pub trait FrameHooks<CTX: ContextTr + Host> {
     ) -> InterpreterAction {
         interpreter.run(table, context)
     }
-    /// A frame is requested; returning a result skips it.
+    /// A frame is requested; the input may be changed, and returning a result skips the frame.
     #[inline(always)]
-    fn frame_start(&mut self, _context: &mut CTX, _input: &FrameInput) -> Option<FrameResult> {
+    fn frame_start(&mut self, _context: &mut CTX, _input: &mut FrameInput) -> Option<FrameResult> {
         None
     }
     /// A frame ended; the result may be changed.
@@ -83,6 +83,8 @@ struct Frame {
     input: FrameInput,
 }
 
+// Lives only between starting a frame and pushing it; boxing would allocate per call.
+#[allow(clippy::large_enum_variant)]
 enum Started {
     Frame(Frame),
     Done(FrameResult, SharedMemory, Stack),
@@ -190,12 +192,12 @@ where
 
     fn start(
         &mut self,
-        input: FrameInput,
+        mut input: FrameInput,
         depth: usize,
         memory: SharedMemory,
         stack: Stack,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        if let Some(result) = self.hooks.frame_start(self.context, &input) {
+        if let Some(result) = self.hooks.frame_start(self.context, &mut input) {
             return Ok(Started::Done(result, memory, stack));
         }
         let started = match input.clone() {

@@ -50,15 +50,11 @@ pub fn validate_tx_against_block<CTX: ContextTr>(context: &CTX) -> Result<(), In
     if !spec.is_enabled_in(needs) {
         return Err(InvalidTransaction::TxTypeNotSupported);
     }
-    if let Some(chain_id) = tx.chain_id() {
-        if chain_id != cfg.chain_id() {
-            return Err(InvalidTransaction::InvalidChainId);
-        }
+    if tx.chain_id().is_some_and(|chain_id| chain_id != cfg.chain_id()) {
+        return Err(InvalidTransaction::InvalidChainId);
     }
-    if let Some(priority) = tx.max_priority_fee_per_gas() {
-        if priority > tx.max_fee_per_gas() {
-            return Err(InvalidTransaction::PriorityFeeGreaterThanMaxFee);
-        }
+    if tx.max_priority_fee_per_gas().is_some_and(|priority| priority > tx.max_fee_per_gas()) {
+        return Err(InvalidTransaction::PriorityFeeGreaterThanMaxFee);
     }
     if spec.is_enabled_in(SpecId::LONDON)
         && !cfg.is_base_fee_check_disabled()
