@@ -9,6 +9,9 @@ use lamina_primitives::{
 };
 use lamina_state::{Account, AccountStatus, EvmState, StorageSlot};
 
+/// The RIPEMD-160 precompile's address.
+const RIPEMD160: Address = Address::with_last_byte(3);
+
 /// One recorded change, with what is needed to undo it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JournalEntry {
@@ -155,6 +158,9 @@ impl<DB: Database> Journal<DB> {
             JournalEntry::AccountWarmed { address } => {
                 self.account_mut(address).status.insert(AccountStatus::COLD);
             }
+            // Mainnet keeps the touch of the RIPEMD-160 precompile through a revert (the
+            // consensus quirk of block 2,675,119, kept by every client since).
+            JournalEntry::AccountTouched { address } if address == RIPEMD160 => {}
             JournalEntry::AccountTouched { address } => self.account_mut(address).unmark_touch(),
             JournalEntry::AccountDestroyed { address, target, was_destroyed, balance } => {
                 let account = self.account_mut(address);
@@ -372,18 +378,20 @@ impl<DB: Database> JournalTr for Journal<DB> {
         caller: Address,
         address: Address,
         value: U256,
-    ) -> Result<JournalCheckpoint, TransferError> {
+    ) -> Result<Result<JournalCheckpoint, TransferError>, DB::Error> {
+        let has_storage =
+            !self.account_mut(address).is_created() && self.database.has_storage(address)?;
         let checkpoint = self.checkpoint();
         let spec = self.spec;
         let caller_balance = self.state.get(&caller).map(|a| a.info.balance).unwrap_or_default();
         if caller_balance < value {
             self.checkpoint_revert(checkpoint);
-            return Err(TransferError::OutOfFunds);
+            return Ok(Err(TransferError::OutOfFunds));
         }
         let account = self.account_mut(address);
-        if !account.info.has_no_code() || account.info.nonce != 0 {
+        if !account.info.has_no_code() || account.info.nonce != 0 || has_storage {
             self.checkpoint_revert(checkpoint);
-            return Err(TransferError::CreateCollision);
+            return Ok(Err(TransferError::CreateCollision));
         }
         account.mark_created();
         // A new contract starts with empty storage whatever the database held.
@@ -393,7 +401,7 @@ impl<DB: Database> JournalTr for Journal<DB> {
         }
         let Some(balance) = account.info.balance.checked_add(value) else {
             self.checkpoint_revert(checkpoint);
-            return Err(TransferError::OverflowPayment);
+            return Ok(Err(TransferError::OverflowPayment));
         };
         account.info.balance = balance;
         Self::touch(&mut self.entries, address, self.state.get_mut(&address).expect("present"));
@@ -408,7 +416,7 @@ impl<DB: Database> JournalTr for Journal<DB> {
             to: address,
             balance: value,
         });
-        Ok(checkpoint)
+        Ok(Ok(checkpoint))
     }
 
     fn sload(&mut self, address: Address, key: U256) -> Result<StateLoad<U256>, DB::Error> {
@@ -632,7 +640,7 @@ mod tests {
         // Created in this transaction: deleted.
         let c = Address::repeat_byte(0xc);
         journal.load_account(c).unwrap();
-        journal.create_account_checkpoint(b, c, U256::from(10)).unwrap();
+        journal.create_account_checkpoint(b, c, U256::from(10)).unwrap().unwrap();
         journal.checkpoint_commit();
         journal.selfdestruct(c, b).unwrap();
         assert!(journal.state[&c].is_selfdestructed());
@@ -664,7 +672,7 @@ mod tests {
         journal.load_account(a).unwrap();
         journal.load_account(b).unwrap();
         journal.set_spec(SpecId::LONDON);
-        let checkpoint = journal.create_account_checkpoint(a, b, U256::from(5)).unwrap();
+        let checkpoint = journal.create_account_checkpoint(a, b, U256::from(5)).unwrap().unwrap();
         assert_eq!(journal.state[&b].info.nonce, 1);
         assert_eq!(journal.state[&b].info.balance, U256::from(5));
         assert_eq!(journal.state[&a].info.balance, U256::from(95));
@@ -673,7 +681,15 @@ mod tests {
         assert_eq!(journal.state[&a].info.balance, U256::from(100));
         journal.state.get_mut(&b).unwrap().info.nonce = 1;
         assert_eq!(
-            journal.create_account_checkpoint(a, b, U256::ZERO),
+            journal.create_account_checkpoint(a, b, U256::ZERO).unwrap(),
+            Err(TransferError::CreateCollision)
+        );
+        // EIP-7610: storage alone makes a collision too.
+        let c = Address::repeat_byte(0xc);
+        journal.database.insert_account_storage(c, U256::from(1), U256::from(1)).unwrap();
+        journal.load_account(c).unwrap();
+        assert_eq!(
+            journal.create_account_checkpoint(a, c, U256::ZERO).unwrap(),
             Err(TransferError::CreateCollision)
         );
         assert_eq!(journal.depth(), 0);

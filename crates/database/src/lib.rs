@@ -220,6 +220,10 @@ impl<D: DatabaseRef> Database for CacheDB<D> {
             Entry::Vacant(entry) => Ok(*entry.insert(self.db.block_hash_ref(number)?)),
         }
     }
+
+    fn has_storage(&mut self, address: Address) -> Result<bool, Self::Error> {
+        self.has_storage_ref(address)
+    }
 }
 
 impl<D: DatabaseRef> DatabaseRef for CacheDB<D> {
@@ -254,6 +258,14 @@ impl<D: DatabaseRef> DatabaseRef for CacheDB<D> {
         match self.block_hashes.get(&number) {
             Some(hash) => Ok(*hash),
             None => self.db.block_hash_ref(number),
+        }
+    }
+
+    fn has_storage_ref(&self, address: Address) -> Result<bool, Self::Error> {
+        match self.accounts.get(&address) {
+            Some(account) if account.storage.values().any(|value| !value.is_zero()) => Ok(true),
+            Some(account) if account.state != AccountState::Present => Ok(false),
+            _ => self.db.has_storage_ref(address),
         }
     }
 }

@@ -349,22 +349,23 @@ where
         }
         let address = inputs.created_address(old_nonce);
         journal.load_account(address).map_err(EVMError::Database)?;
-        let checkpoint =
-            match journal.create_account_checkpoint(inputs.caller, address, inputs.value) {
-                Ok(checkpoint) => checkpoint,
-                Err(TransferError::CreateCollision) => {
-                    let result =
-                        result_with_gas(InstructionResult::CreateCollision, inputs.gas_limit);
-                    return done(result, memory, stack);
-                }
-                Err(_) => {
-                    return done(
-                        result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit),
-                        memory,
-                        stack,
-                    );
-                }
-            };
+        let created = journal
+            .create_account_checkpoint(inputs.caller, address, inputs.value)
+            .map_err(EVMError::Database)?;
+        let checkpoint = match created {
+            Ok(checkpoint) => checkpoint,
+            Err(TransferError::CreateCollision) => {
+                let result = result_with_gas(InstructionResult::CreateCollision, inputs.gas_limit);
+                return done(result, memory, stack);
+            }
+            Err(_) => {
+                return done(
+                    result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit),
+                    memory,
+                    stack,
+                );
+            }
+        };
         let code = Bytecode::new_raw(inputs.init_code.clone());
         let context = FrameContext {
             target_address: address,

@@ -92,15 +92,17 @@ pub trait JournalTr {
     fn inc_nonce(&mut self, address: Address) -> Option<u64>;
     /// Sets the code of a loaded account.
     fn set_code(&mut self, address: Address, code: Bytecode);
-    /// Starts a contract creation at `address`: checks collision, moves `value` from
-    /// `caller`, sets the nonce to 1 from Spurious Dragon, and returns the checkpoint to
-    /// revert to if the init code fails.
+    /// Starts a contract creation at `address`: checks collision (code, nonce, or storage by
+    /// EIP-7610), moves `value` from `caller`, sets the nonce to 1 from Spurious Dragon, and
+    /// returns the checkpoint to revert to if the init code fails. The outer error is the
+    /// database's.
+    #[allow(clippy::type_complexity)]
     fn create_account_checkpoint(
         &mut self,
         caller: Address,
         address: Address,
         value: U256,
-    ) -> Result<JournalCheckpoint, TransferError>;
+    ) -> Result<Result<JournalCheckpoint, TransferError>, <Self::Database as Database>::Error>;
 
     /// SLOAD.
     fn sload(

@@ -35,6 +35,11 @@ pub trait Database {
     fn storage(&mut self, address: Address, index: U256) -> Result<U256, Self::Error>;
     /// The hash of block `number`.
     fn block_hash(&mut self, number: u64) -> Result<B256, Self::Error>;
+    /// Whether the account has a non-zero storage slot. CREATE onto such an account is a
+    /// collision (EIP-7610). The default says no: override it where storage is known.
+    fn has_storage(&mut self, _address: Address) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
 }
 
 /// State read through `&self`.
@@ -50,6 +55,10 @@ pub trait DatabaseRef {
     fn storage_ref(&self, address: Address, index: U256) -> Result<U256, Self::Error>;
     /// See [`Database::block_hash`].
     fn block_hash_ref(&self, number: u64) -> Result<B256, Self::Error>;
+    /// See [`Database::has_storage`].
+    fn has_storage_ref(&self, _address: Address) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
 }
 
 /// Writes a transaction's changed state.
@@ -76,6 +85,9 @@ impl<T: DatabaseRef> Database for WrapDatabaseRef<T> {
     }
     fn block_hash(&mut self, number: u64) -> Result<B256, Self::Error> {
         self.0.block_hash_ref(number)
+    }
+    fn has_storage(&mut self, address: Address) -> Result<bool, Self::Error> {
+        self.0.has_storage_ref(address)
     }
 }
 
