@@ -33,6 +33,12 @@ fn bench(c: &mut Criterion, id: &str, f: PrecompileFn, input: &[u8]) {
 fn precompiles(c: &mut Criterion) {
     let p = "precompiles";
     let osaka = SpecId::OSAKA;
+
+    // The lookup every CALL makes: a hit and a miss.
+    let set = Precompiles::new(osaka);
+    let (hit, miss) = (u64_to_address(5), u64_to_address(0x1234_5678));
+    c.bench_function("lookup/hit", |b| b.iter(|| set.get(black_box(&hit))));
+    c.bench_function("lookup/miss", |b| b.iter(|| set.get(black_box(&miss))));
     bench(c, "ecrecover", function(osaka, 1), &vector(p, "ecRecover.json", "ValidKey"));
     let data = vector("sha256-ripemd160-identity", "sha256.json", "sha256-zeros-4096-bytes");
     bench(c, "sha256/4096", function(osaka, 2), &data);

@@ -31,12 +31,14 @@ impl Default for Precompiles {
 /// The table index of `address` if it falls in the flat table.
 #[inline]
 fn short_index(address: &Address) -> Option<usize> {
-    let b = address.as_slice();
-    let (high, low) = b.split_at(18);
-    if high.iter().any(|&x| x != 0) {
+    let b: &[u8; 20] = &address.0.0;
+    // Two word-sized comparisons instead of eighteen byte ones: this runs on every CALL.
+    let mut high = [0u8; 16];
+    high.copy_from_slice(&b[..16]);
+    if u128::from_ne_bytes(high) != 0 || b[16] != 0 || b[17] != 0 {
         return None;
     }
-    let index = usize::from(u16::from_be_bytes([low[0], low[1]]));
+    let index = usize::from(u16::from_be_bytes([b[18], b[19]]));
     (index < SHORT_LEN).then_some(index)
 }
 

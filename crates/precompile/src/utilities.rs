@@ -33,18 +33,6 @@ pub fn right_pad_vec(data: &[u8], offset: usize, len: usize) -> Vec<u8> {
     out
 }
 
-/// Left-pads `bytes` with zeros to `len` bytes (keeps the low-order `len` bytes if
-/// it is longer).
-pub fn left_pad_vec(bytes: &[u8], len: usize) -> Vec<u8> {
-    let mut out = alloc::vec![0u8; len];
-    if bytes.len() >= len {
-        out.copy_from_slice(&bytes[bytes.len() - len..]);
-    } else {
-        out[len - bytes.len()..].copy_from_slice(bytes);
-    }
-    out
-}
-
 /// `base + word * ceil(len / 32)`, the price of the hashing and copying precompiles.
 #[inline]
 pub const fn linear_cost(len: usize, base: u64, word: u64) -> u64 {
@@ -90,8 +78,6 @@ mod tests {
         assert_eq!(right_pad_at::<3>(&[1, 2, 3], usize::MAX), [0, 0, 0]);
         assert_eq!(right_pad_vec(&[1, 2, 3], 1, 4), [2, 3, 0, 0]);
         assert_eq!(right_pad_vec(&[1, 2, 3], 9, 2), [0, 0]);
-        assert_eq!(left_pad_vec(&[1, 2], 4), [0, 0, 1, 2]);
-        assert_eq!(left_pad_vec(&[1, 2, 3], 2), [2, 3]);
     }
 
     #[test]

@@ -52,3 +52,48 @@ proptest! {
         }
     }
 }
+
+/// `base ^ exp mod m` by num-bigint, left-padded to `m.len()` bytes.
+fn reference(base: &[u8], exp: &[u8], m: &[u8]) -> Vec<u8> {
+    use num_bigint::BigUint;
+    let modulus = BigUint::from_bytes_be(m);
+    let mut out = vec![0u8; m.len()];
+    if modulus.bits() == 0 {
+        return out;
+    }
+    let value = BigUint::from_bytes_be(base).modpow(&BigUint::from_bytes_be(exp), &modulus);
+    let bytes = value.to_bytes_be();
+    if value.bits() > 0 {
+        let start = out.len() - bytes.len();
+        out[start..].copy_from_slice(&bytes);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The limb arithmetic agrees with num-bigint, for odd moduli, powers of two and
+    /// even moduli with an odd part (the CRT path), across limb boundaries.
+    #[test]
+    fn modexp_matches_num_bigint(
+        base in proptest::collection::vec(any::<u8>(), 0..300),
+        exp in proptest::collection::vec(any::<u8>(), 0..40),
+        mut modulus in proptest::collection::vec(any::<u8>(), 0..300),
+        twos in 0usize..300,
+    ) {
+        // Force `twos` trailing zero bits (at most the modulus's length) into some cases.
+        let bits = (modulus.len() * 8).min(twos);
+        for i in 0..bits {
+            let at = modulus.len() - 1 - i / 8;
+            modulus[at] &= !(1u8 << (i % 8));
+        }
+        if let Some(i) = modulus.len().checked_sub(1 + bits / 8)
+            && bits < modulus.len() * 8
+        {
+            modulus[i] |= 1u8 << (bits % 8);
+        }
+        let got = lamina_precompile::modexp::modexp(&base, &exp, &modulus);
+        prop_assert_eq!(got, reference(&base, &exp, &modulus));
+    }
+}

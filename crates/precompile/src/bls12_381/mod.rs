@@ -30,3 +30,64 @@ pub const PRECOMPILES: [Precompile; 7] = [
     map::MAP_FP_TO_G1,
     map::MAP_FP2_TO_G2,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PrecompileError;
+
+    #[test]
+    fn msm_of_one_and_of_many_pairs() {
+        // k = 1: infinity times any scalar is infinity, for one multiplication's price.
+        let mut one = [0u8; G1_LENGTH + SCALAR_LENGTH];
+        one[G1_LENGTH..].fill(0xff);
+        let out = g1::msm_run(&one, 12_000).unwrap();
+        assert_eq!((out.gas_used, &out.bytes[..]), (12_000, &[0u8; G1_LENGTH][..]));
+        assert_eq!(g1::msm_run(&one, 11_999), Err(PrecompileError::OutOfGas));
+
+        // k = 200 (past the 128-entry table): discount 519 for G1 and 524 for G2.
+        let many = [0u8; 200 * (G1_LENGTH + SCALAR_LENGTH)];
+        let out = g1::msm_run(&many, u64::MAX).unwrap();
+        assert_eq!(out.gas_used, 200 * 12_000 * 519 / 1000);
+        assert!(out.bytes.iter().all(|&b| b == 0));
+        let many = [0u8; 200 * (G2_LENGTH + SCALAR_LENGTH)];
+        let out = g2::msm_run(&many, u64::MAX).unwrap();
+        assert_eq!((out.gas_used, out.bytes.len()), (200 * 22_500 * 524 / 1000, G2_LENGTH));
+    }
+
+    #[test]
+    fn lengths() {
+        let cases: [(crate::PrecompileFn, usize); 7] = [
+            (g1::add_run, 2 * G1_LENGTH),
+            (g1::msm_run, G1_LENGTH + SCALAR_LENGTH),
+            (g2::add_run, 2 * G2_LENGTH),
+            (g2::msm_run, G2_LENGTH + SCALAR_LENGTH),
+            (pairing::run, G1_LENGTH + G2_LENGTH),
+            (map::map_fp_to_g1_run, PADDED_FP_LENGTH),
+            (map::map_fp2_to_g2_run, PADDED_FP2_LENGTH),
+        ];
+        for (f, len) in cases {
+            // Empty input and one byte short or long are all invalid lengths.
+            for wrong in [0, len - 1, len + 1] {
+                let input = alloc::vec![0u8; wrong];
+                assert_eq!(
+                    f(&input, u64::MAX),
+                    Err(PrecompileError::Bls12381InvalidInputLength),
+                    "length {wrong} of {len}"
+                );
+            }
+            assert!(f(&alloc::vec![0u8; len], u64::MAX).is_ok(), "length {len}");
+        }
+    }
+
+    #[test]
+    fn pairing_prices() {
+        // One pair of infinities: 32600 + 37700, and the empty product is one.
+        let out = pairing::run(&[0u8; G1_LENGTH + G2_LENGTH], 70_300).unwrap();
+        assert_eq!((out.gas_used, out.bytes[31]), (70_300, 1));
+        assert_eq!(
+            pairing::run(&[0u8; 2 * (G1_LENGTH + G2_LENGTH)], 102_899),
+            Err(PrecompileError::OutOfGas)
+        );
+    }
+}
