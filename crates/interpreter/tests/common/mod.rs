@@ -143,9 +143,9 @@ impl TestHost {
     }
 
     fn is_empty(&self, address: Address) -> bool {
-        self.accounts.get(&address).is_none_or(|a| {
-            a.balance.is_zero() && a.nonce == 0 && a.code.is_empty()
-        })
+        self.accounts
+            .get(&address)
+            .is_none_or(|a| a.balance.is_zero() && a.nonce == 0 && a.code.is_empty())
     }
 }
 
@@ -285,8 +285,8 @@ impl Host for TestHost {
 
 /// The address test frames run as.
 pub const CONTRACT: Address = Address::repeat_byte(0xc0);
-/// The caller of test frames.
-pub const CALLER: Address = Address::repeat_byte(0xca);
+/// The caller of test frames (CALLER would clash with the opcode constant).
+pub const SENDER: Address = Address::repeat_byte(0xca);
 
 /// A frame ready to run: interpreter, the fork's table and a host.
 pub struct Frame {
@@ -347,7 +347,11 @@ impl Frame {
         self.interp.memory.context_memory()
     }
 
-    pub fn resume_call(&mut self, result: InterpreterResult, memory_offset: core::ops::Range<usize>) {
+    pub fn resume_call(
+        &mut self,
+        result: InterpreterResult,
+        memory_offset: core::ops::Range<usize>,
+    ) {
         self.interp.insert_call_outcome(CallOutcome { result, memory_offset });
     }
 
@@ -356,9 +360,9 @@ impl Frame {
     }
 }
 
-/// The default frame context: [`CONTRACT`] called by [`CALLER`], no value, no input.
+/// The default frame context: [`CONTRACT`] called by [`SENDER`], no value, no input.
 pub fn context() -> FrameContext {
-    FrameContext { target_address: CONTRACT, caller: CALLER, ..FrameContext::default() }
+    FrameContext { target_address: CONTRACT, caller: SENDER, ..FrameContext::default() }
 }
 
 /// Runs `code` to the end on a fresh [`TestHost`].
@@ -379,7 +383,7 @@ pub fn run_with(
 }
 
 /// Gas every test gives a frame unless the test is about running out.
-pub const GAS: u64 = 1_000_000;
+pub const LIMIT: u64 = 1_000_000;
 
 /// Runs `opcode` on `inputs` (`inputs[0]` on top) and returns the single word it leaves.
 pub fn eval(spec: SpecId, opcode: u8, inputs: &[U256]) -> U256 {
@@ -387,7 +391,7 @@ pub fn eval(spec: SpecId, opcode: u8, inputs: &[U256]) -> U256 {
     for &input in inputs.iter().rev() {
         asm = asm.push_word(input);
     }
-    let (result, frame) = run(&asm.op(opcode).build(), spec, GAS);
+    let (result, frame) = run(&asm.op(opcode).build(), spec, LIMIT);
     assert_eq!(result.result, InstructionResult::Stop, "opcode 0x{opcode:02x} on {inputs:?}");
     assert_eq!(frame.stack().len(), 1, "opcode 0x{opcode:02x} on {inputs:?}");
     frame.stack()[0]
@@ -395,13 +399,18 @@ pub fn eval(spec: SpecId, opcode: u8, inputs: &[U256]) -> U256 {
 
 /// Gas spent by `code` run to a successful end on `spec`.
 pub fn gas_of(code: &[u8], spec: SpecId) -> u64 {
-    let (result, _) = run(code, spec, GAS);
+    let (result, _) = run(code, spec, LIMIT);
     assert!(result.result.is_ok(), "{:?}", result.result);
     result.gas.spent()
 }
 
 /// A child result: `result` with `remaining` of `limit` gas left and `output`.
-pub fn child(result: InstructionResult, limit: u64, remaining: u64, output: &[u8]) -> InterpreterResult {
+pub fn child(
+    result: InstructionResult,
+    limit: u64,
+    remaining: u64,
+    output: &[u8],
+) -> InterpreterResult {
     let mut gas = Gas::new(limit);
     assert!(gas.record_cost(limit - remaining));
     InterpreterResult::new(result, Bytes::copy_from_slice(output), gas)

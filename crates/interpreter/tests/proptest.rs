@@ -1,0 +1,240 @@
+//! Property tests: arbitrary code never panics the interpreter, always ends with a result,
+//! and never spends more gas than it was given.
+
+mod common;
+
+use common::*;
+use lamina_bytecode::{OPCODE_INFO, opcode::*};
+use lamina_interpreter::{
+    FrameContext, FrameInput, InstructionResult as IR, InstructionTable, InterpreterAction,
+    InterpreterResult,
+};
+use lamina_primitives::{Bytes, SpecId, U256};
+use proptest::{prelude::*, test_runner::FileFailurePersistence};
+
+/// A push of an operand: mostly small (offsets and lengths that fit in memory), sometimes
+/// at the edges (2^32, 2^64 − 1, 2^256 − 1) where overflow and huge-memory bugs hide.
+fn operand() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        8 => (0u8..64).prop_map(|v| vec![PUSH1, v]),
+        2 => any::<u16>().prop_map(|v| [&[PUSH2][..], &v.to_be_bytes()].concat()),
+        1 => prop::sample::select(vec![
+            vec![PUSH5, 1, 0, 0, 0, 0],
+            [&[PUSH8][..], &[0xff; 8]].concat(),
+            [&[PUSH32][..], &[0xff; 32]].concat(),
+        ]),
+        1 => any::<[u8; 32]>().prop_map(|word| [&[PUSH32][..], &word].concat()),
+    ]
+}
+
+/// An opcode preceded by pushes of as many operands as it takes, so that most programs get
+/// past their first instructions instead of underflowing at once.
+fn instruction() -> impl Strategy<Value = Vec<u8>> {
+    let defined: Vec<u8> = (0..=255u8).filter(|&op| OPCODE_INFO[op as usize].is_some()).collect();
+    let focus = vec![
+        MLOAD,
+        MSTORE,
+        MSTORE8,
+        MCOPY,
+        CALLDATACOPY,
+        CODECOPY,
+        RETURNDATACOPY,
+        KECCAK256,
+        RETURN,
+        REVERT,
+        LOG2,
+        EXTCODECOPY,
+        CALL,
+        CALLCODE,
+        DELEGATECALL,
+        STATICCALL,
+        CREATE,
+        CREATE2,
+        SSTORE,
+        SLOAD,
+        TSTORE,
+        EXP,
+        CALLDATALOAD,
+    ];
+    prop_oneof![prop::sample::select(defined), prop::sample::select(focus)].prop_flat_map(|op| {
+        let inputs = OPCODE_INFO[op as usize].map_or(0, |info| info.inputs() as usize);
+        prop::collection::vec(operand(), inputs).prop_map(move |operands| {
+            let mut piece = operands.concat();
+            piece.push(op);
+            piece
+        })
+    })
+}
+
+/// A piece of code and, for a jump, a number that picks which JUMPDEST it targets.
+type Piece = (Vec<u8>, Option<u16>);
+
+/// An instruction with its operands, a JUMPDEST, a jump, or (rarely, since one undefined
+/// byte ends the program) any byte at all.
+fn piece() -> impl Strategy<Value = Piece> {
+    prop_oneof![
+        40 => instruction().prop_map(|code| (code, None)),
+        12 => Just((vec![JUMPDEST], None)),
+        12 => (any::<u16>(), prop::option::of(0u8..2)).prop_map(|(pick, condition)| {
+            let code = match condition {
+                Some(condition) => vec![PUSH1, condition, PUSH2, 0, 0, JUMPI],
+                None => vec![PUSH2, 0, 0, JUMP],
+            };
+            (code, Some(pick))
+        }),
+        1 => any::<u8>().prop_map(|b| (vec![b], None)),
+    ]
+}
+
+/// Up to 512 bytes of pieces. Most jumps are aimed at one of the JUMPDEST pieces, so that
+/// programs loop; the rest keep a random target, almost always invalid.
+fn code() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(piece(), 0..100).prop_map(|pieces| {
+        let mut code = Vec::new();
+        let mut jumpdests = Vec::new();
+        let mut jumps = Vec::new();
+        for (bytes, pick) in pieces {
+            if bytes == [JUMPDEST] {
+                jumpdests.push(code.len() as u16);
+            }
+            if let Some(pick) = pick {
+                // The PUSH2 immediate is the two bytes just before the jump opcode.
+                jumps.push((code.len() + bytes.len() - 3, pick));
+            }
+            code.extend(bytes);
+        }
+        for (at, pick) in jumps {
+            let target = match jumpdests.len() {
+                0 => pick,
+                n if pick % 8 != 0 => jumpdests[pick as usize % n],
+                _ => pick,
+            };
+            code[at..at + 2].copy_from_slice(&target.to_be_bytes());
+        }
+        code.truncate(512);
+        code
+    })
+}
+
+fn spec() -> impl Strategy<Value = SpecId> {
+    prop::sample::select(SpecId::ALL.to_vec())
+}
+
+/// Runs `code` to its end, answering every call or create with a failed child: a revert
+/// that hands all its gas back, or a halt that keeps it.
+fn run_to_end(
+    code: &[u8],
+    spec: SpecId,
+    gas_limit: u64,
+    input: Bytes,
+    child_reverts: bool,
+) -> Result<(InterpreterResult, usize), TestCaseError> {
+    let context = FrameContext { input, ..context() };
+    let mut frame =
+        Frame::with(code, InstructionTable::new(spec), gas_limit, context, TestHost::default());
+    // Every request costs at least CALL's Frontier price, 40, which no failed outcome hands
+    // back (a value stipend is paid for by the 9000 charged with it), so no frame makes more
+    // than gas_limit / 40 requests.
+    let max_requests = gas_limit / 40 + 1;
+    let mut requests = 0;
+    loop {
+        let remaining_before = frame.interp.gas.remaining();
+        match frame.run() {
+            InterpreterAction::Return(result) => return Ok((result, requests)),
+            InterpreterAction::NewFrame(input) => {
+                requests += 1;
+                prop_assert!(requests as u64 <= max_requests, "{requests} requests");
+                prop_assert!(frame.interp.gas.remaining() < remaining_before);
+                let (limit, result) = match &input {
+                    FrameInput::Call(call) => (call.gas_limit, IR::Revert),
+                    FrameInput::Create(create) => (create.gas_limit, IR::Revert),
+                };
+                let outcome = if child_reverts {
+                    child(result, limit, limit, b"no")
+                } else {
+                    child(IR::OutOfGas, limit, 0, &[])
+                };
+                match input {
+                    FrameInput::Call(call) => frame.resume_call(outcome, call.return_memory_offset),
+                    FrameInput::Create(_) => frame.resume_create(outcome, None),
+                }
+            }
+            InterpreterAction::None => prop_assert!(false, "the interpreter returned None"),
+        }
+    }
+}
+
+fn check_result(result: &InterpreterResult, gas_limit: u64) -> Result<(), TestCaseError> {
+    prop_assert!(
+        !matches!(result.result, IR::Continue | IR::CallOrCreate),
+        "not a final result: {:?}",
+        result.result
+    );
+    prop_assert_eq!(result.gas.limit(), gas_limit);
+    prop_assert!(result.gas.remaining() <= gas_limit, "{:?}", result.gas);
+    if result.result.is_error() {
+        prop_assert_eq!(result.gas.remaining(), 0);
+        prop_assert_eq!(result.gas.refunded(), 0);
+    }
+    if !result.result.is_ok_or_revert() {
+        prop_assert!(result.output.is_empty());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 2000,
+        // Keep any regression file next to this test, inside the tests folder.
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn arbitrary_code_terminates_within_its_gas(
+        code in code(),
+        spec in spec(),
+        gas_limit in 0u64..=1_000_000,
+        input in prop::collection::vec(any::<u8>(), 0..64),
+        child_reverts in any::<bool>(),
+    ) {
+        let (result, _) = run_to_end(&code, spec, gas_limit, input.into(), child_reverts)?;
+        check_result(&result, gas_limit)?;
+    }
+
+    #[test]
+    fn huge_memory_offsets_halt(
+        op in prop::sample::select(vec![
+            MLOAD, MSTORE, MSTORE8, KECCAK256, RETURN, CALLDATACOPY, CODECOPY, LOG1,
+        ]),
+        offset in prop_oneof![
+            Just(U256::MAX),
+            (32usize..256).prop_map(|bits| U256::MAX >> (256 - bits)),
+        ],
+        spec in spec(),
+    ) {
+        // The offset on top, 1 for every other operand. An offset of 2^32 − 1 or more needs
+        // 2^27 words of memory, whose quadratic term alone is 2^54 / 512 = 2^45 gas.
+        let code = Asm::new().push(1).push(1).push(1).push_word(offset).op(op).build();
+        let (result, _) = run(&code, spec, 1_000_000);
+        prop_assert!(result.result.is_error(), "{:?}", result.result);
+        check_result(&result, 1_000_000)?;
+    }
+}
+
+#[test]
+fn calls_and_creates_in_a_loop_end() {
+    // JUMPDEST, seven zeros, CALL, POP, PUSH1 0, JUMP: calls until the gas runs out. On
+    // Frontier each call to the absent account 0 costs 40 + 25000 (about 39 calls).
+    let mut code = vec![JUMPDEST];
+    code.extend([PUSH1, 0].repeat(7));
+    code.extend([CALL, POP, PUSH1, 0, JUMP]);
+    for spec in [SpecId::FRONTIER, SpecId::BERLIN, SpecId::OSAKA] {
+        for child_reverts in [true, false] {
+            let (result, requests) =
+                run_to_end(&code, spec, 1_000_000, Bytes::new(), child_reverts).unwrap();
+            assert_halt(&result, IR::OutOfGas);
+            assert!(requests > 30, "{spec:?} made only {requests} calls");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Integration tests of Lamina's crates used together, as a downstream user would: the test
+//! files are in `tests/tests/`. This library is empty.
