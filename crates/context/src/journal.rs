@@ -158,9 +158,11 @@ impl<DB: Database> Journal<DB> {
             JournalEntry::AccountWarmed { address } => {
                 self.account_mut(address).status.insert(AccountStatus::COLD);
             }
-            // Mainnet keeps the touch of the RIPEMD-160 precompile through a revert (the
-            // consensus quirk of block 2,675,119, kept by every client since).
-            JournalEntry::AccountTouched { address } if address == RIPEMD160 => {}
+            // Mainnet keeps the touch of the RIPEMD-160 precompile through a revert, so an
+            // empty one is still cleared (the consensus quirk of block 2,675,119, kept by
+            // every client since). Before EIP-161 a touch clears nothing, so no quirk.
+            JournalEntry::AccountTouched { address }
+                if address == RIPEMD160 && self.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) => {}
             JournalEntry::AccountTouched { address } => self.account_mut(address).unmark_touch(),
             JournalEntry::AccountDestroyed { address, target, was_destroyed, balance } => {
                 let account = self.account_mut(address);
@@ -394,8 +396,8 @@ impl<DB: Database> JournalTr for Journal<DB> {
             return Ok(Err(TransferError::CreateCollision));
         }
         account.mark_created();
-        // A new contract starts with empty storage whatever the database held.
-        account.storage.clear();
+        // No storage to clear: EIP-7610 refused accounts with storage, and slots already
+        // here were warmed by the access list (EIP-2930), which must stay warm.
         if spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) {
             account.info.nonce = 1;
         }
