@@ -188,7 +188,9 @@ impl Interpreter {
             self.halt(InstructionResult::MemoryLimitOOG);
             return false;
         }
-        self.memory.resize(new_len);
+        // The limit bounds the allocation too, not only the length.
+        let limit = usize::try_from(self.memory_limit).unwrap_or(usize::MAX);
+        self.memory.resize_within(new_len, limit);
         true
     }
 

@@ -68,6 +68,19 @@ impl SharedMemory {
         self.buffer.resize(self.base + new_len, 0);
     }
 
+    /// Like [`SharedMemory::resize`], but the buffer's allocation never passes `limit` bytes
+    /// (unless the memory itself does): `Vec`'s amortised growth doubles the capacity, which
+    /// near a memory limit would allocate up to twice the limit.
+    pub fn resize_within(&mut self, new_len: usize, limit: usize) {
+        let needed = self.base + new_len;
+        let capacity = self.buffer.capacity();
+        if needed > capacity {
+            let target = capacity.saturating_mul(2).min(limit).max(needed);
+            self.buffer.reserve_exact(target - self.buffer.len());
+        }
+        self.buffer.resize(needed, 0);
+    }
+
     /// The current frame's memory.
     #[inline]
     pub fn context_memory(&self) -> &[u8] {
@@ -179,6 +192,16 @@ mod tests {
         assert_eq!(memory.slice(0, 5), &[3, 4, 0, 0, 0xaa]);
         memory.set_data(0, 100, 2, &[1, 2, 3]);
         assert_eq!(memory.slice(0, 2), &[0, 0]);
+    }
+
+    #[test]
+    fn growth_within_a_limit_allocates_no_more_than_it() {
+        let mut memory = SharedMemory::new();
+        for len in (1..=24).map(|i| i * 64 * 1024) {
+            memory.resize_within(len, 1_572_864);
+        }
+        assert_eq!(memory.len(), 1_572_864);
+        assert!(memory.buffer.capacity() <= 1_572_864);
     }
 
     #[test]
