@@ -43,12 +43,13 @@ fn last_line(text: &str) -> &str {
 fn real_fixtures_pass() {
     let output = statetest(&[], &["pass", "no_sender.json"]);
     let text = stdout(&output);
-    // CREATE_ContractSSTOREDuringInit: 1 case, ValueOverflowParis: 1 (an invalid transaction),
-    // test_basic_tload_works: Cancun, Prague, Osaka; no_sender: 1.
-    assert_eq!(last_line(&text), "6 passed, 0 failed, 0 skipped");
+    // CREATE_ContractSSTOREDuringInit: 1 case; ValueOverflowParis: 1 and ValueOverflow: 10
+    // (invalid transactions, Frontier to London); test_eip2930_tx_validity_frontier: 1 (an
+    // invalid transaction); test_basic_tload_works: Cancun, Prague, Osaka; no_sender: 1.
+    assert_eq!(last_line(&text), "17 passed, 0 failed, 0 skipped");
     assert_eq!(output.status.code(), Some(0));
     assert!(!text.contains("FAIL"));
-    for fork in ["Cancun", "Prague", "Osaka"] {
+    for fork in ["Frontier", "EIP158", "London", "Cancun", "Prague", "Osaka"] {
         assert!(text.lines().any(|line| line.starts_with(fork)), "no {fork} row in the table");
     }
 }

@@ -39,14 +39,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// Lamina rejected a transaction as invalid: the setup and Lamina disagree on validity.
+    /// The EVM rejected a transaction as invalid: the setup and the EVM disagree on
+    /// validity.
     #[error("{case}: transaction {index} is invalid: {message}")]
     InvalidTransaction {
         /// The case.
         case: String,
         /// The transaction's position in the case (0 for a single transaction).
         index: usize,
-        /// Lamina's error.
+        /// The EVM's error.
         message: String,
     },
     /// A case has no outcome recorded on revm.
@@ -58,13 +59,21 @@ pub enum Error {
     /// A timing was asked with zero repetitions.
     #[error("the repetition count must be at least 1")]
     ZeroRepeat,
-    /// Lamina's outcome differs from revm's.
+    /// An outcome differs from revm's (the recorded one, or revm's run side by side).
     #[error("{case}: outcome differs from revm's: {}", join(diffs))]
     Mismatch {
         /// The case.
         case: String,
         /// Every differing field.
         diffs: Vec<FieldDiff>,
+    },
+    /// An error of a run on one of two EVMs compared side by side.
+    #[error("on {evm}: {source}")]
+    On {
+        /// The EVM ([`Evm::NAME`](crate::Evm::NAME)).
+        evm: &'static str,
+        /// What went wrong there.
+        source: Box<Error>,
     },
 }
 
@@ -73,6 +82,11 @@ fn join(diffs: &[FieldDiff]) -> String {
 }
 
 impl Error {
+    /// `error` on the EVM `E`, as an [`Error::On`].
+    pub fn on<E: crate::Evm>(error: Error) -> Self {
+        Self::On { evm: E::NAME, source: Box::new(error) }
+    }
+
     /// A [`Error::Setup`].
     pub(crate) fn setup(context: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Setup { context: context.into(), message: message.into() }

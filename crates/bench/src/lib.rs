@@ -9,6 +9,10 @@
 //! * [`load_revm_outcomes`] reads `revm_outcomes.jsonl`; [`Outcome::differences`] compares.
 //! * [`Suite`] bundles both for a command line: selecting cases by name and timing them
 //!   with [`time_case`], which rejects a run whose outcome differs from revm's.
+//! * With the feature `revm` (default), the same cases run on revm 43 too (`Revm`, an
+//!   [`Evm`] like [`Lamina`]): [`time_on`] times either EVM by one scheme and
+//!   `Suite::compare` times both side by side (the `side-by-side` binary and the criterion
+//!   bench of that name).
 //!
 //! ```no_run
 //! use lamina_bench::{Suite, shared_bench_dir};
@@ -23,18 +27,26 @@
 #![warn(missing_docs)]
 
 mod error;
+mod evm;
 mod hexx;
 mod outcome;
+#[cfg(feature = "revm")]
+mod revm_evm;
 mod run;
 mod setup;
 mod timing;
 
 pub use error::Error;
+pub use evm::{Evm, Lamina};
 pub use hexx::{HexError, decode_hexx};
 pub use outcome::{FieldDiff, Outcome, load_revm_outcomes};
+#[cfg(feature = "revm")]
+pub use revm_evm::{Revm, RevmCase, RevmExecution};
 pub use run::{Execution, StateDigest, execute, run, run_case, state_digest};
 pub use setup::{Benchmark, Case, Exec, PreAccount, load_benchmarks};
-pub use timing::{Suite, Timing, time_case};
+#[cfg(feature = "revm")]
+pub use timing::Comparison;
+pub use timing::{Suite, Timing, time_case, time_on};
 
 use std::path::PathBuf;
 

@@ -7,9 +7,10 @@ use lamina_context_interface::ExecutionResult;
 use lamina_database::{AccountState, InMemoryDB};
 use lamina_handler::{ExecuteCommitEvm, MainBuilder};
 use lamina_primitives::{
-    B256, Bytes, KECCAK_EMPTY, Log, U256, alloy_primitives::Keccak256, keccak256,
+    Address, B256, Bytes, KECCAK_EMPTY, Log, U256, alloy_primitives::Keccak256, keccak256,
 };
 use lamina_state::AccountInfo;
+use std::fmt;
 
 /// A finished run of a case: each transaction's result and the committed final state.
 #[derive(Debug)]
@@ -94,53 +95,103 @@ impl Execution {
 
     /// The outcome, as `MANIFEST.md` section 1 defines it.
     pub fn outcome(&self) -> Outcome {
-        let status = match self.exec {
-            Exec::Single => self.results.first().map(status).unwrap_or_default(),
-            Exec::CommitEach => self
-                .results
-                .iter()
-                .enumerate()
-                .find(|(_, result)| !result.is_success())
-                .map_or_else(
-                    || "success".into(),
-                    |(i, result)| format!("tx {i}: {}", status(result)),
-                ),
-        };
-        let gas_used: u64 = self.results.iter().map(ExecutionResult::gas_used).sum();
-        let gas_refunded: u64 = self.results.iter().map(refunded).sum();
-        let output = self.output();
-        let digest = state_digest(&self.state);
-        Outcome {
-            status,
-            gas_used,
-            gas_spent: gas_used + gas_refunded,
-            gas_refunded,
-            output_len: output.len() as u64,
-            output_keccak: keccak256(&output),
-            logs: self.logs().count() as u64,
-            txs: self.results.len() as u64,
-            expected_output_match: self
-                .expected_output
-                .as_ref()
-                .map(|expected| *expected == output),
-            post_state_digest: digest.digest,
-            post_accounts: digest.accounts,
+        let txs: Vec<TxSummary<'_>> = self
+            .results
+            .iter()
+            .map(|result| match result {
+                ExecutionResult::Success { reason, gas_used, gas_refunded, logs, output } => {
+                    TxSummary {
+                        status: TxStatus::Success(reason),
+                        gas_used: *gas_used,
+                        gas_refunded: *gas_refunded,
+                        output: Some(output.data()),
+                        logs: logs.len(),
+                    }
+                }
+                ExecutionResult::Revert { gas_used, output } => TxSummary {
+                    status: TxStatus::Revert,
+                    gas_used: *gas_used,
+                    gas_refunded: 0,
+                    output: Some(output),
+                    logs: 0,
+                },
+                ExecutionResult::Halt { reason, gas_used } => TxSummary {
+                    status: TxStatus::Halt(reason),
+                    gas_used: *gas_used,
+                    gas_refunded: 0,
+                    output: None,
+                    logs: 0,
+                },
+            })
+            .collect();
+        outcome_of(self.exec, &txs, self.expected_output.as_ref(), state_digest(&self.state))
+    }
+}
+
+/// How a transaction ended, with the EVM's own reason (printed by its `Debug` name, as
+/// `revm_outcomes.jsonl` records it).
+pub(crate) enum TxStatus<'a> {
+    Success(&'a dyn fmt::Debug),
+    Revert,
+    Halt(&'a dyn fmt::Debug),
+}
+
+impl fmt::Display for TxStatus<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Success(reason) => write!(f, "success:{reason:?}"),
+            Self::Revert => f.write_str("revert"),
+            Self::Halt(reason) => write!(f, "halt:{reason:?}"),
         }
     }
 }
 
-fn status(result: &ExecutionResult) -> String {
-    match result {
-        ExecutionResult::Success { reason, .. } => format!("success:{reason:?}"),
-        ExecutionResult::Revert { .. } => "revert".into(),
-        ExecutionResult::Halt { reason, .. } => format!("halt:{reason:?}"),
-    }
+/// What [`outcome_of`] needs of one transaction's result. Each EVM maps its own result type
+/// to this, so that the outcome is defined once and Lamina's and revm's cannot drift apart.
+pub(crate) struct TxSummary<'a> {
+    pub(crate) status: TxStatus<'a>,
+    /// Receipt gas (after the refund).
+    pub(crate) gas_used: u64,
+    /// The refund applied.
+    pub(crate) gas_refunded: u64,
+    /// Return or revert data; `None` after a halt.
+    pub(crate) output: Option<&'a Bytes>,
+    pub(crate) logs: usize,
 }
 
-fn refunded(result: &ExecutionResult) -> u64 {
-    match result {
-        ExecutionResult::Success { gas_refunded, .. } => *gas_refunded,
-        _ => 0,
+/// The outcome of `MANIFEST.md` section 1 from a run's transactions and final state.
+pub(crate) fn outcome_of(
+    exec: Exec,
+    txs: &[TxSummary<'_>],
+    expected_output: Option<&Bytes>,
+    digest: StateDigest,
+) -> Outcome {
+    let status = match exec {
+        Exec::Single => txs.first().map(|tx| tx.status.to_string()).unwrap_or_default(),
+        Exec::CommitEach => txs
+            .iter()
+            .enumerate()
+            .find(|(_, tx)| !matches!(tx.status, TxStatus::Success(_)))
+            .map_or_else(|| "success".into(), |(i, tx)| format!("tx {i}: {}", tx.status)),
+    };
+    let output = match (exec, txs) {
+        (Exec::Single, [tx]) => tx.output.cloned().unwrap_or_default(),
+        _ => Bytes::new(),
+    };
+    let gas_used: u64 = txs.iter().map(|tx| tx.gas_used).sum();
+    let gas_refunded: u64 = txs.iter().map(|tx| tx.gas_refunded).sum();
+    Outcome {
+        status,
+        gas_used,
+        gas_spent: gas_used + gas_refunded,
+        gas_refunded,
+        output_len: output.len() as u64,
+        output_keccak: keccak256(&output),
+        logs: txs.iter().map(|tx| tx.logs as u64).sum(),
+        txs: txs.len() as u64,
+        expected_output_match: expected_output.map(|expected| *expected == output),
+        post_state_digest: digest.digest,
+        post_accounts: digest.accounts,
     }
 }
 
@@ -161,29 +212,55 @@ pub struct StateDigest {
 /// `state` must hold the whole state, as the [`Execution::state`] of a run does (an
 /// `InMemoryDB` has nothing below its cache).
 pub fn state_digest(state: &InMemoryDB) -> StateDigest {
-    let mut accounts: Vec<_> = state
-        .accounts
-        .iter()
-        .filter(|(_, account)| account.state != AccountState::NotExisting)
-        .collect();
-    accounts.sort_unstable_by_key(|(address, _)| **address);
+    digest_accounts(
+        state
+            .accounts
+            .iter()
+            .filter(|(_, account)| account.state != AccountState::NotExisting)
+            .map(|(address, account)| DigestAccount {
+                address: *address,
+                nonce: account.info.nonce,
+                balance: account.info.balance,
+                code_hash: account.info.code_hash,
+                storage: account.storage.iter().map(|(key, value)| (*key, *value)),
+            }),
+    )
+}
+
+/// An existing account of a final state, as the digest reads it, whichever EVM's database
+/// holds it.
+pub(crate) struct DigestAccount<S> {
+    pub(crate) address: Address,
+    pub(crate) nonce: u64,
+    pub(crate) balance: U256,
+    /// `KECCAK_EMPTY` or zero for an account without code.
+    pub(crate) code_hash: B256,
+    /// Its slots, zero ones included (they are left out here).
+    pub(crate) storage: S,
+}
+
+/// The digest of [`state_digest`] over `accounts`, in any order.
+pub(crate) fn digest_accounts<S: IntoIterator<Item = (U256, U256)>>(
+    accounts: impl IntoIterator<Item = DigestAccount<S>>,
+) -> StateDigest {
+    let mut accounts: Vec<_> = accounts.into_iter().collect();
+    accounts.sort_unstable_by_key(|account| account.address);
     let mut hasher = Keccak256::new();
     let mut count = 0;
     let mut slots: Vec<(U256, U256)> = Vec::new();
-    for (address, account) in accounts {
-        let info = &account.info;
+    for account in accounts {
         slots.clear();
-        slots.extend(
-            account.storage.iter().filter(|(_, value)| !value.is_zero()).map(|(k, v)| (*k, *v)),
-        );
-        if info.is_empty() && slots.is_empty() {
+        slots.extend(account.storage.into_iter().filter(|(_, value)| !value.is_zero()));
+        let code_hash =
+            if account.code_hash == B256::ZERO { KECCAK_EMPTY } else { account.code_hash };
+        let empty = account.nonce == 0 && account.balance.is_zero() && code_hash == KECCAK_EMPTY;
+        if empty && slots.is_empty() {
             continue;
         }
         slots.sort_unstable();
-        let code_hash = if info.has_no_code() { KECCAK_EMPTY } else { info.code_hash };
-        hasher.update(address);
-        hasher.update(info.nonce.to_be_bytes());
-        hasher.update(info.balance.to_be_bytes::<32>());
+        hasher.update(account.address);
+        hasher.update(account.nonce.to_be_bytes());
+        hasher.update(account.balance.to_be_bytes::<32>());
         hasher.update(code_hash);
         hasher.update((slots.len() as u64).to_be_bytes());
         for (key, value) in &slots {

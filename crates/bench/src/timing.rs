@@ -1,7 +1,7 @@
-//! Timing cases for a command line (`lamina bench [NAME...] [--json] [--repeat N]`), each
-//! run checked against revm's outcome.
+//! Timing cases for a command line (`lamina bench [NAME...] [--json] [--repeat N]`, the
+//! `side-by-side` binary), each run checked against revm's recorded outcome.
 
-use crate::{Benchmark, Case, Error, Outcome, execute, load_benchmarks, load_revm_outcomes};
+use crate::{Benchmark, Case, Error, Evm, Lamina, Outcome, load_benchmarks, load_revm_outcomes};
 use serde::{Serialize, Serializer};
 use std::{
     collections::BTreeMap,
@@ -68,16 +68,58 @@ impl Suite {
         self.expected.get(case).ok_or_else(|| Error::NoRecord(case.to_owned()))
     }
 
-    /// Runs `case` once and checks its outcome against revm's; returns the outcome.
+    /// Runs `case` once on Lamina and checks its outcome against revm's recorded one;
+    /// returns the outcome.
     pub fn check(&self, case: &Case) -> Result<Outcome, Error> {
-        let outcome = execute(case)?.outcome();
+        self.check_on::<Lamina>(case)
+    }
+
+    /// [`Suite::check`] on the EVM `E`.
+    pub fn check_on<E: Evm>(&self, case: &Case) -> Result<Outcome, Error> {
+        let outcome = E::outcome(&E::execute(&E::prepare(case)?)?);
         outcome.check(&case.name, self.expected(&case.name)?)?;
         Ok(outcome)
     }
 
     /// [`time_case`] against revm's outcome for `case`.
     pub fn time(&self, case: &Case, repeat: usize) -> Result<Timing, Error> {
-        time_case(case, self.expected(&case.name)?, repeat)
+        self.time_on::<Lamina>(case, repeat)
+    }
+
+    /// [`time_on`] against revm's outcome for `case`.
+    pub fn time_on<E: Evm>(&self, case: &Case, repeat: usize) -> Result<Timing, Error> {
+        time_on::<E>(case, self.expected(&case.name)?, repeat)
+    }
+
+    /// Times `case` on revm, then on Lamina, by the same scheme ([`time_on`]): every run of
+    /// either must have revm's recorded outcome, so the two measured the same execution.
+    /// An error says on which EVM it happened ([`Error::On`]).
+    #[cfg(feature = "revm")]
+    pub fn compare(&self, case: &Case, repeat: usize) -> Result<Comparison, Error> {
+        let revm = self.time_on::<crate::Revm>(case, repeat).map_err(Error::on::<crate::Revm>)?;
+        let lamina = self.time_on::<Lamina>(case, repeat).map_err(Error::on::<Lamina>)?;
+        // Implied by both equalling the record, and stated here as the precondition of the
+        // comparison.
+        lamina.outcome.check(&case.name, &revm.outcome)?;
+        Ok(Comparison { revm, lamina })
+    }
+}
+
+/// One case timed on revm and on Lamina ([`Suite::compare`]), with equal outcomes.
+#[cfg(feature = "revm")]
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// revm's timing.
+    pub revm: Timing,
+    /// Lamina's timing.
+    pub lamina: Timing,
+}
+
+#[cfg(feature = "revm")]
+impl Comparison {
+    /// Lamina's median over revm's: below 1 when Lamina is faster.
+    pub fn ratio(&self) -> f64 {
+        self.lamina.median.as_secs_f64() / self.revm.median.as_secs_f64()
     }
 }
 
@@ -86,6 +128,8 @@ impl Suite {
 pub struct Timing {
     /// The case.
     pub name: String,
+    /// The EVM that ran it ([`Evm::NAME`]).
+    pub evm: &'static str,
     /// Timed repetitions (the warm-up run not counted).
     pub repeat: usize,
     /// Median wall time of a repetition (the mean of the middle two for an even count).
@@ -109,18 +153,25 @@ fn nanos<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::
     serializer.serialize_u128(duration.as_nanos())
 }
 
-/// Times `case`: one warm-up run, then `repeat` timed runs. Each run builds the pre-state
-/// and the EVM afresh and executes the transactions, and that whole work is timed;
-/// computing the outcome afterwards is not. Every run's outcome, the warm-up's too, must
-/// equal `expected`, else this fails with [`Error::Mismatch`].
+/// Times `case` on Lamina: [`time_on`]`::<Lamina>`.
 pub fn time_case(case: &Case, expected: &Outcome, repeat: usize) -> Result<Timing, Error> {
+    time_on::<Lamina>(case, expected, repeat)
+}
+
+/// Times `case` on the EVM `E`: one warm-up run, then `repeat` timed runs. Each run builds
+/// the pre-state and the EVM afresh and executes the transactions ([`Evm::execute`]), and
+/// that whole work is timed; converting the case beforehand, computing the outcome and
+/// dropping the final state afterwards are not. Every run's outcome, the warm-up's too,
+/// must equal `expected`, else this fails with [`Error::Mismatch`].
+pub fn time_on<E: Evm>(case: &Case, expected: &Outcome, repeat: usize) -> Result<Timing, Error> {
     if repeat == 0 {
         return Err(Error::ZeroRepeat);
     }
-    let mut outcome = timed_run(case, expected)?.1;
+    let input = E::prepare(case)?;
+    let mut outcome = timed_run::<E>(&input, &case.name, expected)?.1;
     let mut times = Vec::with_capacity(repeat);
     for _ in 0..repeat {
-        let (time, run_outcome) = timed_run(case, expected)?;
+        let (time, run_outcome) = timed_run::<E>(&input, &case.name, expected)?;
         times.push(time);
         outcome = run_outcome;
     }
@@ -128,14 +179,26 @@ pub fn time_case(case: &Case, expected: &Outcome, repeat: usize) -> Result<Timin
     let middle = times.len() / 2;
     let median =
         if times.len() % 2 == 1 { times[middle] } else { (times[middle - 1] + times[middle]) / 2 };
-    Ok(Timing { name: case.name.clone(), repeat, median, min: times[0], outcome })
+    Ok(Timing { name: case.name.clone(), evm: E::NAME, repeat, median, min: times[0], outcome })
 }
 
-fn timed_run(case: &Case, expected: &Outcome) -> Result<(Duration, Outcome), Error> {
+fn timed_run<E: Evm>(
+    input: &E::Input<'_>,
+    name: &str,
+    expected: &Outcome,
+) -> Result<(Duration, Outcome), Error> {
     let start = Instant::now();
-    let execution = execute(case)?;
+    let run = measured::<E>(input)?;
     let time = start.elapsed();
-    let outcome = execution.outcome();
-    outcome.check(&case.name, expected)?;
+    let outcome = E::outcome(&run);
+    outcome.check(name, expected)?;
     Ok((time, outcome))
+}
+
+/// Exactly the timed work. Never inlined, so that `callgrind.sh` can count the instructions
+/// inside it alone (`--toggle-collect=*lamina_bench::timing::measured*`), leaving out
+/// loading the suite, hashing the state and freeing it.
+#[inline(never)]
+fn measured<E: Evm>(input: &E::Input<'_>) -> Result<E::Run, Error> {
+    E::execute(input)
 }

@@ -10,7 +10,7 @@ use lamina_context_interface::{
     AccessListItem, Authorization, BlobParams, EVMError, ExecutionResult, ResultAndState,
     SignedAuthorization, TxKind,
 };
-use lamina_database::InMemoryDB;
+use lamina_database::{AccountState, InMemoryDB};
 use lamina_handler::{ExecuteCommitEvm, MainBuilder};
 use lamina_primitives::{Address, B256, SpecId, U256, keccak256};
 use lamina_state::AccountInfo;
@@ -205,7 +205,8 @@ pub fn run_case(
         Err(TxError::Invalid(reason)) => Err(reason),
     };
 
-    let (db, execution) = match tx {
+    let beneficiary = env.block.beneficiary;
+    let (mut db, execution) = match tx {
         Err(reason) => (test.pre.clone(), Execution::Rejected(reason)),
         Ok(tx) => {
             let mut evm = Context::new(test.pre.clone(), spec)
@@ -227,6 +228,11 @@ pub fn run_case(
         }
     };
 
+    // Only ethereum/tests fillings: execution-spec-tests (the files with `config`) leave the
+    // state of a rejected transaction alone.
+    if matches!(execution, Execution::Rejected(_)) && test.test.config.is_none() {
+        touch_beneficiary(&mut db, beneficiary, spec);
+    }
     let post = PostState::from_db(&db);
     let root = state_root(post.trie_accounts());
     let logs = execution.logs_hash();
@@ -243,6 +249,30 @@ pub fn run_case(
         failure,
         diff,
         post_state,
+    }
+}
+
+/// Does to the state what the fillers' zero block reward does after a rejected transaction.
+///
+/// The ethereum/tests fillers (retesteth driving geth) credit the coinbase with a zero reward
+/// after the transaction, valid or not. After a valid one the EVM has touched the coinbase
+/// already by paying it the fee; after a rejected one the reward is the only touch, and it
+/// shows in the expected root: before Spurious Dragon it creates a missing coinbase as an empty
+/// account, from Spurious Dragon on (EIP-161) it deletes an existing empty one.
+/// execution-spec-tests fills without that reward.
+fn touch_beneficiary(db: &mut InMemoryDB, beneficiary: Address, spec: SpecId) {
+    let account = db.accounts.get_mut(&beneficiary);
+    let exists = account.as_ref().is_some_and(|account| account.state != AccountState::NotExisting);
+    if spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) {
+        if let Some(account) = account
+            && exists
+            && account.info.is_empty()
+        {
+            account.state = AccountState::NotExisting;
+            account.storage.clear();
+        }
+    } else if !exists {
+        db.insert_account_info(beneficiary, AccountInfo::default());
     }
 }
 

@@ -35,11 +35,18 @@ pub fn fake_exponential(factor: u64, numerator: u64, denominator: u64) -> u128 {
     let factor = U256::from(factor);
     let numerator = U256::from(numerator);
     let denominator = U256::from(denominator);
+    // `output / denominator` past u128::MAX saturates: stop summing as soon as it must. This
+    // also bounds every product below (accumulator ≤ output < 2^192, numerator < 2^64), and
+    // the loop, which otherwise wraps around and runs for hours on a huge numerator.
+    let saturated = denominator << 128;
     let mut i = U256::from(1);
     let mut output = U256::ZERO;
     let mut accumulator = factor * denominator;
     while !accumulator.is_zero() {
         output += accumulator;
+        if output >= saturated {
+            return u128::MAX;
+        }
         accumulator = (accumulator * numerator) / (denominator * i);
         i += U256::from(1);
     }

@@ -119,8 +119,12 @@ pub trait Transaction {
         }
     }
 
-    /// Blob gas used (EIP-4844).
+    /// Blob gas used (EIP-4844): only a blob transaction (type 3) has any, whatever hashes
+    /// another type carries.
     fn total_blob_gas(&self) -> u64 {
+        if self.tx_type() != TransactionType::Eip4844 as u8 {
+            return 0;
+        }
         lamina_primitives::eip4844::GAS_PER_BLOB
             .saturating_mul(self.blob_versioned_hashes().len() as u64)
     }

@@ -1,0 +1,353 @@
+//! One scenario, two EVMs: Lamina and revm 43 run the same pre-state, block and transaction,
+//! and their outcomes are compared field by field (status, gas used, refund, output, logs)
+//! and by the state each leaves in its database after committing.
+//!
+//! Both EVMs use alloy-primitives, so addresses, words, bytes and logs compare directly; the
+//! environment is converted here, the only place that knows revm.
+
+use crate::scenario::{PreAccount, Scenario, WorldAccount, world};
+use lamina_context_interface::{
+    BlobExcessGasAndPrice, BlobParams, EVMError, ExecutionResult, Output, TxKind,
+};
+use lamina_handler::{ExecuteCommitEvm, ExecuteEvm};
+use lamina_primitives::{Address, B256, Bytes, KECCAK_EMPTY, Log, SpecId};
+use revm::{
+    Context, ExecuteCommitEvm as _, ExecuteEvm as _, MainBuilder, MainContext,
+    context::{BlockEnv as RevmBlockEnv, CfgEnv as RevmCfgEnv, TxEnv as RevmTxEnv},
+    context_interface::{
+        block::BlobExcessGasAndPrice as RevmBlobExcessGasAndPrice,
+        either::Either,
+        result::{ExecutionResult as RevmResult, HaltReason as RevmHalt, Output as RevmOutput},
+        transaction::{AccessList, AccessListItem, Authorization, SignedAuthorization},
+    },
+    database::{AccountState, CacheDB, EmptyDB},
+    primitives::{TxKind as RevmTxKind, hardfork::SpecId as RevmSpecId},
+    state::{AccountInfo, Bytecode},
+};
+use std::collections::BTreeMap;
+
+/// What is compared of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The transaction (or header) is invalid. The reason is kept for the report only: when a
+    /// transaction breaks several rules, which one an EVM checks first is not consensus.
+    Invalid(String),
+    /// The transaction ran.
+    Ran {
+        /// `success:<reason>`, `revert` or `halt:<reason>`.
+        status: String,
+        /// Gas used, as the receipt has it (after the refund, at least the EIP-7623 floor).
+        gas_used: u64,
+        /// The refund applied (successes only; zero otherwise).
+        refunded: u64,
+        /// Return or revert data (deployed code for a create).
+        output: Bytes,
+        /// The address a create made.
+        created: Option<Address>,
+        /// The logs.
+        logs: Vec<Log>,
+        /// Every account that exists after the commit, with its non-zero slots (from Spurious
+        /// Dragon, empty accounts count as absent, EIP-161).
+        state: BTreeMap<Address, WorldAccount>,
+    },
+}
+
+impl Outcome {
+    fn agrees_with(&self, other: &Outcome) -> bool {
+        match (self, other) {
+            (Self::Invalid(_), Self::Invalid(_)) => true,
+            _ => self == other,
+        }
+    }
+}
+
+/// revm has no Constantinople (the fork withdrawn for EIP-1283 before it activated) and
+/// names no glacier fork (difficulty-bomb delays that change nothing an EVM executes).
+fn revm_spec(spec: SpecId) -> Option<RevmSpecId> {
+    Some(match spec {
+        SpecId::FRONTIER => RevmSpecId::FRONTIER,
+        SpecId::HOMESTEAD => RevmSpecId::HOMESTEAD,
+        SpecId::TANGERINE => RevmSpecId::TANGERINE,
+        SpecId::SPURIOUS_DRAGON => RevmSpecId::SPURIOUS_DRAGON,
+        SpecId::BYZANTIUM => RevmSpecId::BYZANTIUM,
+        SpecId::CONSTANTINOPLE => return None,
+        SpecId::PETERSBURG => RevmSpecId::PETERSBURG,
+        SpecId::ISTANBUL | SpecId::MUIR_GLACIER => RevmSpecId::ISTANBUL,
+        SpecId::BERLIN => RevmSpecId::BERLIN,
+        SpecId::LONDON | SpecId::ARROW_GLACIER | SpecId::GRAY_GLACIER => RevmSpecId::LONDON,
+        SpecId::MERGE => RevmSpecId::MERGE,
+        SpecId::SHANGHAI => RevmSpecId::SHANGHAI,
+        SpecId::CANCUN => RevmSpecId::CANCUN,
+        SpecId::PRAGUE => RevmSpecId::PRAGUE,
+        SpecId::OSAKA => RevmSpecId::OSAKA,
+    })
+}
+
+/// revm computes the blob base fee with u128 arithmetic that overflows (a panic with debug
+/// assertions) once an intermediate product passes 2^128, from an excess of about 54 times
+/// the update fraction; Lamina saturates. Past 50 times the fraction (a blob base fee of
+/// e^50 wei, which no transaction can pay) the scenario's excess is lowered to that, for
+/// both EVMs.
+const MAX_EXCESS_PER_FRACTION: u64 = 50;
+
+/// Lowers what revm cannot take (see [`MAX_EXCESS_PER_FRACTION`]); `None` for a fork revm
+/// does not have.
+pub fn comparable(mut scenario: Scenario) -> Option<Scenario> {
+    revm_spec(scenario.spec)?;
+    let fraction = BlobParams::for_spec(scenario.spec).update_fraction;
+    if let Some(blob) = &mut scenario.block.blob_excess_gas_and_price {
+        let excess = blob.excess_blob_gas.min(fraction * MAX_EXCESS_PER_FRACTION);
+        *blob = BlobExcessGasAndPrice::new(excess, fraction);
+    }
+    Some(scenario)
+}
+
+/// Whether an account counts in the compared state: from Spurious Dragon an empty account is
+/// the same as no account (EIP-161), and the two EVMs may leave one or not in their caches.
+fn counts(spec: SpecId, account: &WorldAccount) -> bool {
+    !spec.is_enabled_in(SpecId::SPURIOUS_DRAGON)
+        || account.nonce != 0
+        || !account.balance.is_zero()
+        || account.code_hash != KECCAK_EMPTY
+}
+
+/// Lamina's run of `scenario`.
+pub fn lamina(scenario: &Scenario) -> Outcome {
+    let mut evm = scenario.evm();
+    let result = match evm.transact(scenario.tx.clone()) {
+        Ok(result) => result,
+        Err(EVMError::Database(never)) => match never {},
+        Err(error) => return Outcome::Invalid(format!("{error:?}")),
+    };
+    evm.commit(result.state);
+    let mut state = world(&evm.ctx.journaled_state.database);
+    state.retain(|_, account| counts(scenario.spec, account));
+    let (status, refunded, output, created) = match result.result.clone() {
+        ExecutionResult::Success { reason, gas_refunded, output, .. } => {
+            let (output, created) = match output {
+                Output::Call(data) => (data, None),
+                Output::Create(data, address) => (data, address),
+            };
+            (format!("success:{reason:?}"), gas_refunded, output, created)
+        }
+        ExecutionResult::Revert { output, .. } => ("revert".to_string(), 0, output, None),
+        ExecutionResult::Halt { reason, .. } => (format!("halt:{reason:?}"), 0, Bytes::new(), None),
+    };
+    Outcome::Ran {
+        status,
+        gas_used: result.result.gas_used(),
+        refunded,
+        output,
+        created,
+        logs: result.result.logs().to_vec(),
+        state,
+    }
+}
+
+fn revm_db(accounts: &[PreAccount]) -> CacheDB<EmptyDB> {
+    let mut db = CacheDB::new(EmptyDB::default());
+    for account in accounts {
+        let mut info = AccountInfo::from_balance(account.balance).with_nonce(account.nonce);
+        if !account.code.is_empty() {
+            info = info.with_code(Bytecode::new_raw(account.code.clone()));
+        }
+        db.insert_account_info(account.address, info);
+        for &(key, value) in &account.storage {
+            // Over `EmptyDB`, inserting storage cannot fail (its error type is `Infallible`).
+            let Ok(()) = db.insert_account_storage(account.address, key, value);
+        }
+    }
+    db
+}
+
+fn revm_tx(scenario: &Scenario) -> RevmTxEnv {
+    let tx = &scenario.tx;
+    RevmTxEnv {
+        tx_type: tx.tx_type,
+        caller: tx.caller,
+        gas_limit: tx.gas_limit,
+        gas_price: tx.gas_price,
+        kind: match tx.kind {
+            TxKind::Call(to) => RevmTxKind::Call(to),
+            TxKind::Create => RevmTxKind::Create,
+        },
+        value: tx.value,
+        data: tx.data.clone(),
+        nonce: tx.nonce,
+        chain_id: tx.chain_id,
+        access_list: AccessList(
+            tx.access_list
+                .iter()
+                .map(|item| AccessListItem {
+                    address: item.address,
+                    storage_keys: item.storage_keys.clone(),
+                })
+                .collect(),
+        ),
+        gas_priority_fee: tx.gas_priority_fee,
+        blob_hashes: tx.blob_hashes.clone(),
+        max_fee_per_blob_gas: tx.max_fee_per_blob_gas,
+        authorization_list: tx
+            .authorization_list
+            .iter()
+            .map(|auth| {
+                let inner = Authorization {
+                    chain_id: auth.inner.chain_id,
+                    address: auth.inner.address,
+                    nonce: auth.inner.nonce,
+                };
+                Either::Left(SignedAuthorization::new_unchecked(
+                    inner,
+                    auth.y_parity.saturating_to::<u8>(),
+                    auth.r,
+                    auth.s,
+                ))
+            })
+            .collect(),
+    }
+}
+
+/// revm's run of `scenario`, which [`comparable`] accepted.
+pub fn revm(scenario: &Scenario) -> Outcome {
+    let spec = revm_spec(scenario.spec).expect("a comparable scenario");
+    let fraction = BlobParams::for_spec(scenario.spec).update_fraction;
+    let block = &scenario.block;
+    let block = RevmBlockEnv {
+        number: block.number,
+        beneficiary: block.beneficiary,
+        timestamp: block.timestamp,
+        gas_limit: block.gas_limit,
+        basefee: block.basefee,
+        difficulty: block.difficulty,
+        prevrandao: block.prevrandao,
+        blob_excess_gas_and_price: block
+            .blob_excess_gas_and_price
+            .map(|blob| RevmBlobExcessGasAndPrice::new(blob.excess_blob_gas, fraction)),
+        ..RevmBlockEnv::default()
+    };
+    let cfg = RevmCfgEnv::new_with_spec(spec).with_chain_id(scenario.cfg.chain_id);
+    let mut evm = Context::mainnet()
+        .with_db(revm_db(&scenario.accounts))
+        .with_block(block)
+        .with_cfg(cfg)
+        .build_mainnet();
+    let result = match evm.transact(revm_tx(scenario)) {
+        Ok(result) => result,
+        Err(error) => return Outcome::Invalid(format!("{error:?}")),
+    };
+    evm.commit(result.state);
+    let state = evm
+        .ctx
+        .journaled_state
+        .database
+        .cache
+        .accounts
+        .iter()
+        .filter(|(_, account)| account.account_state != AccountState::NotExisting)
+        .map(|(address, account)| {
+            let code_hash = match account.info.code_hash {
+                B256::ZERO => KECCAK_EMPTY,
+                hash => hash,
+            };
+            let storage = account.storage.iter().filter(|(_, v)| !v.is_zero());
+            let account = WorldAccount {
+                nonce: account.info.nonce,
+                balance: account.info.balance,
+                code_hash,
+                storage: storage.map(|(k, v)| (*k, *v)).collect(),
+            };
+            (*address, account)
+        })
+        .filter(|(_, account)| counts(scenario.spec, account))
+        .collect();
+    let result = result.result;
+    let (status, refunded, output, created) = match &result {
+        RevmResult::Success { reason, gas, output, .. } => {
+            let (output, created) = match output {
+                RevmOutput::Call(data) => (data.clone(), None),
+                RevmOutput::Create(data, address) => (data.clone(), *address),
+            };
+            (format!("success:{reason:?}"), gas.final_refunded(), output, created)
+        }
+        RevmResult::Revert { output, .. } => ("revert".to_string(), 0, output.clone(), None),
+        RevmResult::Halt { reason, .. } => (format!("halt:{}", halt_name(reason)), 0, Bytes::new(), None),
+    };
+    Outcome::Ran {
+        status,
+        gas_used: result.tx_gas_used(),
+        refunded,
+        output,
+        created,
+        logs: result.logs().to_vec(),
+        state,
+    }
+}
+
+/// revm's halt reason under Lamina's name where the two name one thing differently.
+fn halt_name(reason: &RevmHalt) -> String {
+    match reason {
+        RevmHalt::PrecompileErrorWithContext(_) => "PrecompileError".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Runs `scenario` on both EVMs and panics, printing both outcomes and the scenario, if they
+/// differ. Returns whether the scenario could be compared (revm lacks Constantinople).
+pub fn compare(scenario: Scenario) -> bool {
+    let Some(scenario) = comparable(scenario) else { return false };
+    let lamina = lamina(&scenario);
+    let revm = revm(&scenario);
+    if !lamina.agrees_with(&revm) {
+        panic!(
+            "Lamina and revm differ\n\nLamina: {lamina:#?}\n\nrevm: {revm:#?}\n\n{}\n\nscenario: {scenario:#?}",
+            describe_difference(&lamina, &revm)
+        );
+    }
+    true
+}
+
+/// The fields that differ, for the panic message.
+fn describe_difference(lamina: &Outcome, revm: &Outcome) -> String {
+    let (
+        Outcome::Ran { status, gas_used, refunded, output, created, logs, state },
+        Outcome::Ran {
+            status: r_status,
+            gas_used: r_gas_used,
+            refunded: r_refunded,
+            output: r_output,
+            created: r_created,
+            logs: r_logs,
+            state: r_state,
+        },
+    ) = (lamina, revm)
+    else {
+        return "one ran, the other found the transaction invalid".into();
+    };
+    let mut out = Vec::new();
+    if status != r_status {
+        out.push(format!("status {status} / {r_status}"));
+    }
+    if gas_used != r_gas_used {
+        out.push(format!("gas used {gas_used} / {r_gas_used}"));
+    }
+    if refunded != r_refunded {
+        out.push(format!("refund {refunded} / {r_refunded}"));
+    }
+    if output != r_output || created != r_created {
+        out.push(format!("output {output} {created:?} / {r_output} {r_created:?}"));
+    }
+    if logs != r_logs {
+        out.push("logs".into());
+    }
+    for address in state.keys().chain(r_state.keys()) {
+        if state.get(address) != r_state.get(address) {
+            out.push(format!(
+                "account {address}: {:?} / {:?}",
+                state.get(address),
+                r_state.get(address)
+            ));
+        }
+    }
+    out.dedup();
+    format!("differences (Lamina / revm): {}", out.join("; "))
+}
