@@ -98,7 +98,8 @@ fn word(value: U256) -> Vec<u8> {
 
 // ---- ERC-20 transfer (shared/bench MANIFEST.md, section 3) ----
 
-const ERC20_RUNTIME: &str = include_str!("../../../shared/bench/lamina/erc20/erc20_transfer.rt.hex");
+const ERC20_RUNTIME: &str =
+    include_str!("../../../shared/bench/lamina/erc20/erc20_transfer.rt.hex");
 const TOKEN: Address = address!("cccccccccccccccccccccccccccccccccccccccc");
 const HOLDER: Address = address!("1111111111111111111111111111111111111111");
 const RECIPIENT: Address = address!("2222222222222222222222222222222222222222");
@@ -121,14 +122,14 @@ fn erc20_transfer(spec: SpecId) -> Case {
     let Ok(()) = db.insert_account_storage(TOKEN, balance_slot(HOLDER), supply);
     let Ok(()) = db.insert_account_storage(TOKEN, U256::from(2), supply);
     // transfer(RECIPIENT, 10^18)
-    let data = [&[0xa9, 0x05, 0x9c, 0xbb][..], RECIPIENT.into_word().as_slice(), &word(U256::from(ETHER))[..]]
-        .concat();
-    let tx = TxEnv::builder()
-        .caller(HOLDER)
-        .to(TOKEN)
-        .data(data.into())
-        .gas_limit(1_000_000)
-        .build();
+    let data = [
+        &[0xa9, 0x05, 0x9c, 0xbb][..],
+        RECIPIENT.into_word().as_slice(),
+        &word(U256::from(ETHER))[..],
+    ]
+    .concat();
+    let tx =
+        TxEnv::builder().caller(HOLDER).to(TOKEN).data(data.into()).gas_limit(1_000_000).build();
     Case { name: "ERC-20 transfer", spec, db, block: BlockEnv::default(), tx }
 }
 
@@ -256,7 +257,10 @@ fn call_chain(spec: SpecId) -> Case {
     let [a, b, c] = call_chain_code();
     let mut db = InMemoryDB::default();
     db.insert_account_info(USER, AccountInfo::from_balance(U256::from(ETHER)));
-    db.insert_account_info(A, AccountInfo::from_balance(U256::from(10)).with_code(Bytecode::new_raw(a.into())));
+    db.insert_account_info(
+        A,
+        AccountInfo::from_balance(U256::from(10)).with_code(Bytecode::new_raw(a.into())),
+    );
     db.insert_account_info(B, AccountInfo::default().with_code(Bytecode::new_raw(b.into())));
     db.insert_account_info(C, AccountInfo::default().with_code(Bytecode::new_raw(c.into())));
     let Ok(()) = db.insert_account_storage(B, U256::from(2), U256::from(7));
@@ -268,7 +272,10 @@ fn call_chain(spec: SpecId) -> Case {
 }
 
 fn expect_call_chain(result: &ExecutionResult, db: &InMemoryDB) {
-    assert!(matches!(result, ExecutionResult::Success { reason: SuccessReason::Stop, .. }), "{result:?}");
+    assert!(
+        matches!(result, ExecutionResult::Success { reason: SuccessReason::Stop, .. }),
+        "{result:?}"
+    );
     let world = world(db);
     let [_, _, c] = call_chain_code();
     assert_eq!(world[&A].storage[&U256::ZERO], U256::from(1), "A's call succeeded");
@@ -393,10 +400,16 @@ fn memory_grower(step: u32) -> Vec<u8> {
     code
 }
 
-fn memory_evm(code: Vec<u8>, limit: u64) -> lamina_handler::Evm<Context<BlockEnv, TxEnv, CfgEnv, InMemoryDB>> {
+fn memory_evm(
+    code: Vec<u8>,
+    limit: u64,
+) -> lamina_handler::Evm<Context<BlockEnv, TxEnv, CfgEnv, InMemoryDB>> {
     let mut db = InMemoryDB::default();
     db.insert_account_info(USER, AccountInfo::from_balance(U256::from(ETHER)));
-    db.insert_account_info(MEMORY_CONTRACT, AccountInfo::default().with_code(Bytecode::new_raw(code.into())));
+    db.insert_account_info(
+        MEMORY_CONTRACT,
+        AccountInfo::default().with_code(Bytecode::new_raw(code.into())),
+    );
     let mut evm = Context::new(db, SpecId::CANCUN).build_mainnet();
     evm.ctx.cfg.memory_limit = limit;
     evm
@@ -417,7 +430,10 @@ fn memory_buffer_never_grows_past_the_memory_limit() {
     let (result, peak) = peak_heap(|| evm.transact(tx).expect("valid").result);
     assert_eq!(
         result,
-        ExecutionResult::Halt { reason: HaltReason::OutOfGas(OutOfGasError::MemoryLimit), gas_used: GAS }
+        ExecutionResult::Halt {
+            reason: HaltReason::OutOfGas(OutOfGasError::MemoryLimit),
+            gas_used: GAS
+        }
     );
     let slack = 128 << 10;
     assert!(peak <= LIMIT as usize + slack, "peak heap {peak} bytes for a {LIMIT}-byte limit");
@@ -461,7 +477,10 @@ fn a_single_huge_expansion_allocates_nothing() {
     let (result, peak) = peak_heap(|| evm.transact(tx).expect("valid").result);
     assert_eq!(
         result,
-        ExecutionResult::Halt { reason: HaltReason::OutOfGas(OutOfGasError::MemoryLimit), gas_used: GAS }
+        ExecutionResult::Halt {
+            reason: HaltReason::OutOfGas(OutOfGasError::MemoryLimit),
+            gas_used: GAS
+        }
     );
     assert!(peak < 1 << 20, "peak heap {peak} bytes");
 }

@@ -1,24 +1,21 @@
 //! What `statetest` and `run` share: the EVM type they build over an in-memory database, running
-//! a transaction (the seam where EIP-3155 tracing plugs in), and describing a result.
+//! a transaction (with an EIP-3155 trace if asked), and describing a result.
 
-use std::{convert::Infallible, fmt, io::Write};
+use std::{
+    convert::Infallible,
+    fmt,
+    io::{self, BufWriter, Write},
+};
 
 use lamina_context::{BlockEnv, CfgEnv, Context, TxEnv};
 use lamina_context_interface::{EVMError, ExecutionResult, ResultAndState};
 use lamina_database::InMemoryDB;
 use lamina_handler::{Evm, ExecuteEvm};
+use lamina_inspector::{InspectEvm, TracerEip3155};
 use lamina_primitives::hex;
 
 /// The EVM both subcommands run: mainnet handler and precompiles over an [`InMemoryDB`].
 pub type MainEvm = Evm<Context<BlockEnv, TxEnv, CfgEnv, InMemoryDB>>;
-
-/// Whether this build can write EIP-3155 traces. The tracer comes with `lamina-inspector`;
-/// until it is wired into [`replay`], `--trace` is refused up front rather than ignored.
-pub const TRACING_AVAILABLE: bool = false;
-
-/// What `--trace` prints while [`TRACING_AVAILABLE`] is false.
-pub const TRACING_UNAVAILABLE: &str = "lamina: --trace is not available yet: EIP-3155 tracing \
-     arrives with lamina-inspector, which this build does not include";
 
 /// Why [`replay`] produced no result.
 #[derive(Debug, thiserror::Error)]
@@ -26,22 +23,27 @@ pub enum ExecError {
     /// The EVM refused the transaction or the block, or the database failed.
     #[error(transparent)]
     Evm(#[from] EVMError<Infallible>),
-    /// A trace was asked for, but this build has no tracer.
-    #[error("{TRACING_UNAVAILABLE}")]
-    TracingUnavailable,
+    /// The transaction ran, but its trace could not be written.
+    #[error("writing the trace: {0}")]
+    Trace(io::Error),
 }
 
 /// Runs the transaction already in `evm`'s context, without committing it. With `trace`, an
-/// EIP-3155 trace of the execution is written there (one JSON object per line).
+/// EIP-3155 trace of the execution is written there: one JSON object per instruction and one
+/// per frame that ends, the top frame's last (the summary line), in go-ethereum's dialect
+/// (`TracerEip3155` with its defaults: no memory, no return data, no call frame lines).
 pub fn replay(
     evm: &mut MainEvm,
     trace: Option<&mut dyn Write>,
 ) -> Result<ResultAndState, ExecError> {
-    match trace {
-        None => Ok(evm.replay()?),
-        // The seam for lamina-inspector: run `evm` with its EIP-3155 tracer over `out` as the
-        // frame hooks, and flip `TRACING_AVAILABLE`.
-        Some(_out) => Err(ExecError::TracingUnavailable),
+    let Some(out) = trace else { return Ok(evm.replay()?) };
+    // One line per instruction: buffered, or each would be a system call on stderr.
+    let mut tracer = TracerEip3155::new(BufWriter::with_capacity(1 << 16, out));
+    let result = evm.inspect_replay(&mut tracer)?;
+    // The first write error stopped the output; flushing tells whether the rest arrived.
+    match tracer.take_error() {
+        Some(error) => Err(ExecError::Trace(error)),
+        None => tracer.flush().map(|()| result).map_err(ExecError::Trace),
     }
 }
 

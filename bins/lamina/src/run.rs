@@ -18,7 +18,7 @@ use lamina_handler::MainBuilder;
 use lamina_primitives::{Address, Bytes, SpecId, U256, address, hex};
 use lamina_state::AccountInfo;
 
-use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, exec, statetest::parse_fork};
+use crate::{EXIT_FAILED, EXIT_OK, exec, statetest::parse_fork};
 
 /// Where the code runs: outside every fork's precompile range (0x01–0x11, 0x100).
 pub const CONTRACT: Address = address!("000000000000000000000000000000000000c0de");
@@ -31,6 +31,10 @@ pub const CALLER: Address = address!("00000000000000000000000000000000000ca11e")
 The code is placed at 0x000000000000000000000000000000000000c0de and called from \
 0x00000000000000000000000000000000000ca11e (nonce 0, balance 2^256-1) at gas price 0 in a \
 default block. Gas used includes the transaction's intrinsic gas (21,000 plus calldata).
+
+With --trace, the EIP-3155 lines (go-ethereum's JSON tracer format) go to standard error; the \
+code's frame starts with the gas limit less the intrinsic gas (so --gas 10000021000 without \
+calldata starts it with the 10,000,000,000 gas of go-ethereum's `evm run`).
 
 Exit status: 0 if the call succeeded, 1 if it reverted, halted or was rejected, 2 on bad \
 arguments.")]
@@ -50,7 +54,8 @@ pub struct Args {
     /// Wei sent with the call (decimal, or hex with 0x).
     #[arg(long, value_name = "N", default_value_t = U256::ZERO)]
     pub value: U256,
-    /// Write an EIP-3155 trace of the execution to standard error.
+    /// Write an EIP-3155 trace of the execution to standard error (go-ethereum's JSON lines:
+    /// one per instruction, one per frame that ends; the top frame's, last, is the summary).
     #[arg(long)]
     pub trace: bool,
 }
@@ -61,10 +66,6 @@ fn parse_hex(text: &str) -> Result<Bytes, String> {
 
 /// Entry point of `lamina run`.
 pub fn main(args: Args) -> ExitCode {
-    if args.trace && !exec::TRACING_AVAILABLE {
-        eprintln!("{}", exec::TRACING_UNAVAILABLE);
-        return ExitCode::from(EXIT_USAGE);
-    }
     let mut db = InMemoryDB::default();
     db.insert_account_info(CALLER, AccountInfo::from_balance(U256::MAX));
     db.insert_account_info(

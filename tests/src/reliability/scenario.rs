@@ -304,7 +304,8 @@ impl Scenario {
                 // An account destroyed by SELFDESTRUCT (not an empty one cleared by EIP-161).
                 let destroyed = state.values().any(|account| {
                     account.is_selfdestructed()
-                        && (!account.is_empty() || !self.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON))
+                        && (!account.is_empty()
+                            || !self.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON))
                 });
                 evm.commit(state);
                 let after = world(&evm.ctx.journaled_state.database);

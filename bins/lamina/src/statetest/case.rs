@@ -55,7 +55,8 @@ pub enum Execution {
     Rejected(String),
     /// The transaction executed (successfully or not) and its changes were committed.
     Executed(ExecutionResult),
-    /// The EVM failed for another reason (block header, database, missing tracer).
+    /// The EVM failed for another reason (block header, database), or the trace could not be
+    /// written.
     Error(String),
 }
 

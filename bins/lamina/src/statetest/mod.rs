@@ -4,6 +4,7 @@ mod batch;
 mod case;
 mod diff;
 mod report;
+mod trace;
 
 use std::{
     io::{self, IsTerminal, Write},
@@ -17,13 +18,14 @@ use std::{
 };
 
 use indicatif::{ProgressBar, ProgressStyle};
+use lamina_inspector::write_state_root;
 use lamina_primitives::{B256, SpecId};
 use lamina_statetest_types::{Case, Indexes, PostEntry, StateTest, fixtures};
 use rayon::prelude::*;
 use regex::Regex;
 
 use self::case::{CaseOutcome, PreparedTest, run_case};
-use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, exec};
+use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Arguments of `lamina statetest`.
 #[derive(Debug, clap::Args)]
@@ -33,7 +35,12 @@ arguments.
 
 Batch mode: without PATH, fixture paths are read from standard input, one per line, and for \
 every case one line {\"stateRoot\": \"0x…\"} is printed on standard output (flushed at once), \
-as differential fuzzers such as goevmlab expect.")]
+as differential fuzzers such as goevmlab expect; with --trace, each case's EIP-3155 trace goes \
+to standard error before its line.
+
+A failing case's trace (without --trace): up to 100 lines are shown in the report, a longer \
+trace is written to <temp dir>/lamina-trace-<pid>-<test>-<fork>-<index>.jsonl and the report \
+gives the path and the last lines.")]
 pub struct Args {
     /// Fixture files, or folders to search for `*.json` files.
     pub paths: Vec<PathBuf>,
@@ -54,10 +61,14 @@ pub struct Args {
     /// Stop at the first failing case.
     #[arg(long)]
     pub fail_fast: bool,
-    /// Write an EIP-3155 trace of every selected case to standard error (runs them one by one).
+    /// Write an EIP-3155 trace of every selected case to standard error, each followed by a
+    /// {"stateRoot": "0x…"} line as go-ethereum's `evm statetest --trace` writes (runs the
+    /// cases one by one, without progress lines). Without it, the first failing case is run
+    /// again traced for the report.
     #[arg(long)]
     pub trace: bool,
-    /// How many failing cases to describe in full (result, roots, state diff).
+    /// How many failing cases to describe in full (result, roots, state diff); the first of
+    /// them whose transaction executed also with its EIP-3155 trace (run again, traced).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub details: usize,
     /// Worker threads (default: one per core).
@@ -131,6 +142,8 @@ pub struct CaseReport {
     pub expect_exception: Option<String>,
     /// What happened; `None` if skipped (a fork Lamina does not know).
     pub outcome: Option<CaseOutcome>,
+    /// The EIP-3155 trace of a run again, for the first failing case of an untraced run.
+    pub trace: Option<trace::FailureTrace>,
 }
 
 impl CaseReport {
@@ -171,6 +184,7 @@ fn report_case(
         expected_logs: entry.logs,
         expect_exception: entry.expect_exception.clone(),
         outcome: spec.map(|_| run_case(test, case, trace)),
+        trace: None,
     }
 }
 
@@ -220,6 +234,10 @@ fn run_file(path: &Path, filter: &Filter, control: &Control, trace: bool) -> Fil
                     break;
                 }
                 let report = report_case(name, &prepared, selected, Some(&mut stderr));
+                // After each case, as go-ethereum's `evm statetest --trace` does.
+                if let Some(root) = report.outcome.as_ref().and_then(|outcome| outcome.root) {
+                    let _ = write_state_root(&mut stderr, &root);
+                }
                 control.record(&report);
                 reports.push(report);
             }
@@ -264,10 +282,6 @@ fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Entry point of `lamina statetest`.
 pub fn main(args: Args) -> ExitCode {
-    if args.trace && !exec::TRACING_AVAILABLE {
-        eprintln!("{}", exec::TRACING_UNAVAILABLE);
-        return ExitCode::from(EXIT_USAGE);
-    }
     if let Some(jobs) = args.jobs {
         // Fails only if the pool was already built, which nothing before this does.
         if let Err(error) = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global() {
@@ -292,7 +306,7 @@ pub fn main(args: Args) -> ExitCode {
         // A trace goes to standard error too; progress lines would break it up.
         progress: Progress::new(files.len(), !args.trace),
     };
-    let reports: Vec<FileReport> = if args.trace {
+    let mut reports: Vec<FileReport> = if args.trace {
         files.iter().map(|path| run_file(path, &filter, &control, true)).collect()
     } else {
         files
@@ -303,6 +317,10 @@ pub fn main(args: Args) -> ExitCode {
     };
     control.progress.finish();
     let elapsed = start.elapsed();
+    // Not timed: the run is over, this is for the report.
+    if !args.trace {
+        trace::trace_first_failure(&mut reports, args.details);
+    }
 
     let stdout = io::stdout();
     let stderr = io::stderr();

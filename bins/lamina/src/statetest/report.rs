@@ -14,6 +14,7 @@ use super::{
     CaseReport, FileReport,
     case::{CaseOutcome, Execution},
     diff::Difference,
+    trace::{self, FailureTrace},
 };
 use crate::exec::Summary;
 
@@ -109,6 +110,35 @@ fn write_details(out: &mut impl Write, path: &Path, case: &CaseReport) -> io::Re
         if lines > MAX_DIFFERENCES {
             writeln!(out, "        … and {} more lines", lines - MAX_DIFFERENCES)?;
         }
+    }
+    if let Some(trace) = &case.trace {
+        write_trace(out, trace)?;
+    }
+    Ok(())
+}
+
+/// The EIP-3155 trace of the case run again: in full if short, else its file and last lines.
+fn write_trace(out: &mut impl Write, trace: &FailureTrace) -> io::Result<()> {
+    match trace {
+        FailureTrace::Inline { text } => {
+            writeln!(out, "    trace (EIP-3155, {} lines):", text.lines().count())?;
+            for line in text.lines() {
+                writeln!(out, "        {line}")?;
+            }
+        }
+        FailureTrace::File { path, lines, truncated, tail } => {
+            let cut = if *truncated {
+                format!(", the file cut after {} MiB", trace::MAX_FILE_BYTES >> 20)
+            } else {
+                String::new()
+            };
+            writeln!(out, "    trace (EIP-3155, {lines} lines{cut}): {}", path.display())?;
+            writeln!(out, "    last {} lines of the trace:", tail.len())?;
+            for line in tail {
+                writeln!(out, "        {line}")?;
+            }
+        }
+        FailureTrace::Unavailable(reason) => writeln!(out, "    trace:    unavailable: {reason}")?,
     }
     Ok(())
 }
