@@ -89,7 +89,27 @@ fn mix(v: &mut [u64; 16], a: usize, b: usize, c: usize, d: usize, x: u64, y: u64
     v[b] = (v[b] ^ v[c]).rotate_right(63);
 }
 
+/// One round with the message schedule `s`. Inlined where `s` is a constant row of
+/// `SIGMA`, every message index becomes a constant.
+#[inline(always)]
+fn round(v: &mut [u64; 16], m: &[u64; 16], s: &[usize; 16]) {
+    mix(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
+    mix(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
+    mix(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
+    mix(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
+    mix(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
+    mix(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
+    mix(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
+    mix(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+}
+
 /// The compression function F (RFC 7693 §3.2) with `rounds` rounds instead of 12.
+///
+/// Rounds go ten at a time, the period of the message schedule, so that each is unrolled
+/// with constant indices: 10% faster than indexing `SIGMA[round % 10]` each round, which
+/// counts when a transaction buys 2^32 - 1 rounds (ethereum/tests `CALLBlake2f_MaxRounds`,
+/// about a minute). An AVX2 version measured no faster: a round is bound by the latency of
+/// its two dependent half-rounds, which the scalar code already overlaps across columns.
 pub fn compress(rounds: u32, h: &mut [u64; 8], m: &[u64; 16], t: [u64; 2], last_block: bool) {
     let mut v = [0u64; 16];
     v[..8].copy_from_slice(h);
@@ -99,16 +119,13 @@ pub fn compress(rounds: u32, h: &mut [u64; 8], m: &[u64; 16], t: [u64; 2], last_
     if last_block {
         v[14] = !v[14];
     }
-    for round in 0..rounds as usize {
-        let s = &SIGMA[round % 10];
-        mix(&mut v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-        mix(&mut v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-        mix(&mut v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-        mix(&mut v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-        mix(&mut v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-        mix(&mut v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-        mix(&mut v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-        mix(&mut v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+    for _ in 0..rounds / 10 {
+        for s in &SIGMA {
+            round(&mut v, m, s);
+        }
+    }
+    for s in &SIGMA[..(rounds % 10) as usize] {
+        round(&mut v, m, s);
     }
     for i in 0..8 {
         h[i] ^= v[i] ^ v[i + 8];
