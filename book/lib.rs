@@ -12,3 +12,9 @@ pub mod l2 {}
 
 #[doc = include_str!("src/statetests.md")]
 pub mod statetests {}
+
+#[doc = include_str!("src/trace.md")]
+pub mod trace {}
+
+#[doc = include_str!("src/performance.md")]
+pub mod performance {}

@@ -34,7 +34,8 @@ const MEMORY_LIMIT: u64 = 1 << 20;
 fn run(table: &InstructionTable<DummyHost>, input: &Input) {
     let code = Bytecode::new_raw(Bytes::copy_from_slice(&input.code));
     let gas_limit = u64::from(input.gas_limit) % (MAX_GAS + 1);
-    let context = FrameContext { input: Bytes::copy_from_slice(&input.calldata), ..Default::default() };
+    let context =
+        FrameContext { input: Bytes::copy_from_slice(&input.calldata), ..Default::default() };
     let mut interpreter =
         Interpreter::new(&code, context, gas_limit, table.gas, SharedMemory::new(), Stack::new());
     interpreter.memory_limit = MEMORY_LIMIT;
@@ -43,7 +44,11 @@ fn run(table: &InstructionTable<DummyHost>, input: &Input) {
         if input.children_revert {
             InterpreterResult::new(InstructionResult::Revert, Bytes::new(), Gas::new(gas_limit))
         } else {
-            InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), Gas::new_spent(gas_limit))
+            InterpreterResult::new(
+                InstructionResult::OutOfGas,
+                Bytes::new(),
+                Gas::new_spent(gas_limit),
+            )
         }
     };
     let result = loop {
@@ -58,7 +63,9 @@ fn run(table: &InstructionTable<DummyHost>, input: &Input) {
                 let result = failed(create.gas_limit);
                 interpreter.insert_create_outcome(CreateOutcome { result, address: None });
             }
-            InterpreterAction::None => panic!("{}: the interpreter stopped with no action", table.spec),
+            InterpreterAction::None => {
+                panic!("{}: the interpreter stopped with no action", table.spec)
+            }
         }
     };
     let spec = table.spec;
@@ -80,7 +87,8 @@ fn run(table: &InstructionTable<DummyHost>, input: &Input) {
 
 fuzz_target!(|input: Input| {
     static TABLES: OnceLock<Vec<InstructionTable<DummyHost>>> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| SpecId::ALL.iter().map(|&s| InstructionTable::new(s)).collect());
+    let tables =
+        TABLES.get_or_init(|| SpecId::ALL.iter().map(|&s| InstructionTable::new(s)).collect());
     for table in tables {
         run(table, &input);
     }

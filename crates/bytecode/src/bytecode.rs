@@ -1,7 +1,6 @@
 //! The `Bytecode` type and its analysis.
 
 use crate::opcode::{self, OPCODE_INFO};
-use alloc::sync::Arc;
 use core::fmt;
 use lamina_primitives::{
     Address, B256, Bytes, KECCAK_EMPTY, eip7702::DELEGATION_PREFIX, keccak256,
@@ -14,13 +13,18 @@ pub const PADDING: usize = 33;
 /// Valid jump destinations of a piece of legacy code, one bit per byte offset.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct JumpTable {
-    bits: Arc<[u8]>,
+    /// `Bytes`, not `Arc<[u8]>`: the table of empty code is static, so the empty code every
+    /// externally owned account carries costs no allocation.
+    bits: Bytes,
     len: usize,
 }
 
 impl JumpTable {
     /// Finds every JUMPDEST that is an instruction, not a byte inside PUSH data.
     pub fn analyse(code: &[u8]) -> Self {
+        if code.is_empty() {
+            return Self { bits: Bytes::new(), len: 0 };
+        }
         let mut bits = alloc::vec![0u8; code.len().div_ceil(8)];
         let mut pc = 0;
         while pc < code.len() {
@@ -34,7 +38,7 @@ impl JumpTable {
                 pc += 1;
             }
         }
-        Self { bits: bits.into(), len: code.len() }
+        Self { bits: Bytes::from(bits), len: code.len() }
     }
 
     /// Whether `pc` is a JUMPDEST instruction.
@@ -63,6 +67,11 @@ pub struct LegacyCode {
 impl LegacyCode {
     /// Analyses raw code.
     pub fn new(raw: &[u8]) -> Self {
+        if raw.is_empty() {
+            static PADDED_EMPTY: [u8; PADDING] = [0; PADDING];
+            let padded = Bytes::from_static(&PADDED_EMPTY);
+            return Self { padded, len: 0, jump_table: JumpTable::analyse(raw) };
+        }
         let mut padded = alloc::vec::Vec::with_capacity(raw.len() + PADDING);
         padded.extend_from_slice(raw);
         padded.resize(raw.len() + PADDING, 0);

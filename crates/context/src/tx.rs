@@ -212,16 +212,18 @@ impl Transaction for TxEnv {
             _ => Some(self.gas_priority_fee.unwrap_or_default()),
         }
     }
+    // A transaction has only the fields of its type: a list set on a `TxEnv` of a type
+    // without it (by hand, not by the builder, which derives the type) is not part of it.
     fn access_list(&self) -> &[AccessListItem] {
-        &self.access_list
+        if self.tx_type == TransactionType::Legacy as u8 { &[] } else { &self.access_list }
     }
     fn blob_versioned_hashes(&self) -> &[B256] {
-        &self.blob_hashes
+        if self.tx_type == TransactionType::Eip4844 as u8 { &self.blob_hashes } else { &[] }
     }
     fn max_fee_per_blob_gas(&self) -> u128 {
         self.max_fee_per_blob_gas
     }
     fn authorization_list(&self) -> &[SignedAuthorization] {
-        &self.authorization_list
+        if self.tx_type == TransactionType::Eip7702 as u8 { &self.authorization_list } else { &[] }
     }
 }

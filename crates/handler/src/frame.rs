@@ -440,8 +440,10 @@ where
             } else if spec.is_enabled_in(SpecId::HOMESTEAD) {
                 Some(InstructionResult::OutOfGas)
             } else {
-                // Frontier: a contract that cannot pay for its code is created without it.
+                // Frontier: a contract that cannot pay for its code is created without it,
+                // and the create's output is the (empty) code deployed.
                 code = Bytes::new();
+                result.output = Bytes::new();
                 None
             }
         });

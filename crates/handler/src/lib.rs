@@ -24,6 +24,11 @@
 
 extern crate alloc;
 
+/// The code blocks of README.md, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod evm;
 mod frame;
 mod handler;

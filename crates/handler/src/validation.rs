@@ -50,8 +50,14 @@ pub fn validate_tx_against_block<CTX: ContextTr>(context: &CTX) -> Result<(), In
     if !spec.is_enabled_in(needs) {
         return Err(InvalidTransaction::TxTypeNotSupported);
     }
-    if tx.chain_id().is_some_and(|chain_id| chain_id != cfg.chain_id()) {
-        return Err(InvalidTransaction::InvalidChainId);
+    match tx.chain_id() {
+        Some(chain_id) if chain_id != cfg.chain_id() => {
+            return Err(InvalidTransaction::InvalidChainId);
+        }
+        None if tx_type != TransactionType::Legacy as u8 => {
+            return Err(InvalidTransaction::MissingChainId);
+        }
+        _ => {}
     }
     if tx.max_priority_fee_per_gas().is_some_and(|priority| priority > tx.max_fee_per_gas()) {
         return Err(InvalidTransaction::PriorityFeeGreaterThanMaxFee);

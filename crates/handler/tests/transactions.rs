@@ -140,6 +140,13 @@ fn invalid_transactions_change_nothing() {
             },
         ),
         (
+            SpecId::LONDON,
+            call(BOB).gas_priority_fee(Some(0)).build(),
+            // Type 2 is fine on London; without a chain id it is not (found by the
+            // differential test against revm).
+            InvalidTransaction::MissingChainId,
+        ),
+        (
             SpecId::CANCUN,
             call(BOB).tx_type(3).max_fee_per_blob_gas(1).build(),
             InvalidTransaction::EmptyBlobs,
@@ -174,6 +181,9 @@ fn invalid_transactions_change_nothing() {
     for (spec, mut tx, expected) in cases {
         if expected == InvalidTransaction::InvalidChainId {
             tx.chain_id = Some(5);
+        }
+        if expected == InvalidTransaction::MissingChainId {
+            tx.chain_id = None;
         }
         let mut evm = evm(db.clone(), spec);
         let error = evm.transact(tx.clone()).unwrap_err();

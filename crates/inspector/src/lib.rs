@@ -53,6 +53,11 @@
 
 extern crate alloc;
 
+/// The code blocks of README.md, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(feature = "std")]
 mod eip3155;
 mod hooks;

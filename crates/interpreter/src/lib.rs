@@ -31,6 +31,11 @@
 
 extern crate alloc;
 
+/// The code blocks of README.md, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod action;
 pub mod gas;
 pub mod host;

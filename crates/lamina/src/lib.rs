@@ -8,6 +8,7 @@ pub use lamina_context_interface as context_interface;
 pub use lamina_database as database;
 pub use lamina_database_interface as database_interface;
 pub use lamina_handler as handler;
+pub use lamina_inspector as inspector;
 pub use lamina_interpreter as interpreter;
 pub use lamina_precompile as precompile;
 pub use lamina_primitives as primitives;
@@ -23,4 +24,7 @@ pub use lamina_handler::{
     EthPrecompiles, Evm, EvmTr, ExecuteCommitEvm, ExecuteEvm, Handler, MainBuilder, MainnetHandler,
     PrecompileProvider,
 };
+#[cfg(feature = "std")]
+pub use lamina_inspector::TracerEip3155;
+pub use lamina_inspector::{InspectEvm, Inspector, InspectorEvmExt};
 pub use lamina_primitives::SpecId;

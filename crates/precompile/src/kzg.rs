@@ -1,8 +1,11 @@
 //! KZG point evaluation (0x0a, EIP-4844): checks that a blob commitment opens to `y`
 //! at `z`, for the commitment named by a versioned hash.
+//!
+//! The verification needs the `c-kzg` feature (on with `std`). Without it the precompile
+//! keeps its address and price checks, and every call that reaches verification fails with
+//! [`PrecompileError::Other`].
 
 use crate::{Precompile, PrecompileError, PrecompileResult, u64_to_address, utilities::*};
-use c_kzg::{Bytes32, Bytes48};
 use lamina_primitives::{Bytes, hex};
 use sha2::{Digest, Sha256};
 
@@ -59,20 +62,29 @@ pub fn verify_kzg_proof(
     y: &[u8; 32],
     proof: &[u8; 48],
 ) -> Result<bool, PrecompileError> {
-    // The mainnet trusted setup is parsed on first use and kept; precomputation
-    // level 0 because only single-point verification is done here.
-    let settings = c_kzg::ethereum_kzg_settings(0);
-    settings
-        .verify_kzg_proof(
-            &Bytes48::from(*commitment),
-            &Bytes32::from(*z),
-            &Bytes32::from(*y),
-            &Bytes48::from(*proof),
-        )
-        .map_err(|_| PrecompileError::KzgInvalidInput)
+    #[cfg(feature = "c-kzg")]
+    {
+        use c_kzg::{Bytes32, Bytes48};
+        // The mainnet trusted setup is parsed on first use and kept; precomputation
+        // level 0 because only single-point verification is done here.
+        let settings = c_kzg::ethereum_kzg_settings(0);
+        settings
+            .verify_kzg_proof(
+                &Bytes48::from(*commitment),
+                &Bytes32::from(*z),
+                &Bytes32::from(*y),
+                &Bytes48::from(*proof),
+            )
+            .map_err(|_| PrecompileError::KzgInvalidInput)
+    }
+    #[cfg(not(feature = "c-kzg"))]
+    {
+        let _ = (commitment, z, y, proof);
+        Err(PrecompileError::Other("kzg: built without the `c-kzg` feature".into()))
+    }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "c-kzg"))]
 mod tests {
     use super::*;
 
@@ -99,5 +111,19 @@ mod tests {
         let mut wrong_y = input.clone();
         wrong_y[95] ^= 1;
         assert_eq!(run(&wrong_y, GAS), Err(PrecompileError::KzgVerifyFailed));
+    }
+}
+
+#[cfg(all(test, not(feature = "c-kzg")))]
+mod without_c_kzg_tests {
+    use super::*;
+
+    #[test]
+    fn a_well_formed_call_fails() {
+        let mut input = [0u8; INPUT_LENGTH];
+        let commitment: [u8; 48] = right_pad_at(&input, 96);
+        input[..32].copy_from_slice(&kzg_to_versioned_hash(&commitment));
+        assert!(matches!(run(&input, GAS), Err(PrecompileError::Other(_))));
+        assert_eq!(run(&input, GAS - 1), Err(PrecompileError::OutOfGas));
     }
 }

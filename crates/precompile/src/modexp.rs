@@ -187,6 +187,7 @@ fn run(input: &[u8], gas_limit: u64, gas: fn(&Header) -> u64, eip7823: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
     use lamina_primitives::hex;
 
     /// A header with the given lengths followed by `rest`.

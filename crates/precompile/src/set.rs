@@ -77,6 +77,39 @@ impl Precompiles {
         CACHE[spec as usize].get_or_init(|| Self::new(spec))
     }
 
+    /// The mainnet precompiles of `spec`, built on first use and shared afterwards.
+    ///
+    /// Without `std` there is no `OnceLock`: the first caller to publish its set wins, and a
+    /// thread that lost the race frees its own copy. So each fork's set is allocated once and
+    /// never freed, as with `std`. (Needs pointer-sized atomics with compare-and-swap.)
+    #[cfg(not(feature = "std"))]
+    pub fn cached(spec: SpecId) -> &'static Precompiles {
+        use core::{
+            ptr,
+            sync::atomic::{AtomicPtr, Ordering},
+        };
+        static CACHE: [AtomicPtr<Precompiles>; SpecId::ALL.len()] =
+            [const { AtomicPtr::new(ptr::null_mut()) }; SpecId::ALL.len()];
+        let slot = &CACHE[spec as usize];
+        let published = slot.load(Ordering::Acquire);
+        if !published.is_null() {
+            // SAFETY: a non-null pointer in the cache came from `Box::into_raw` below and is
+            // never freed or written through.
+            return unsafe { &*published };
+        }
+        let fresh = Box::into_raw(Box::new(Self::new(spec)));
+        match slot.compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // SAFETY: `fresh` is now published and, as above, lives for the rest of the program.
+            Ok(_) => unsafe { &*fresh },
+            Err(winner) => {
+                // SAFETY: `fresh` was never published, so this is its only owner.
+                drop(unsafe { Box::from_raw(fresh) });
+                // SAFETY: as for `published` above.
+                unsafe { &*winner }
+            }
+        }
+    }
+
     /// The function at `address`, if a precompile lives there.
     #[inline]
     pub fn get(&self, address: &Address) -> Option<PrecompileFn> {
@@ -205,7 +238,6 @@ mod tests {
         assert!(!set.contains(&Address::new(shadow)));
     }
 
-    #[cfg(feature = "std")]
     #[test]
     fn cached_is_shared() {
         let a = Precompiles::cached(SpecId::PRAGUE) as *const _;

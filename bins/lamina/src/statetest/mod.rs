@@ -55,7 +55,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME", value_parser = parse_fork)]
     pub fork: Option<SpecId>,
     /// Run only the post entry at this position (0-based) in its fork's list in `post`, the
-    /// number reports show as Fork[N]. Not the data index, which several entries may share.
+    /// number reports show as `Fork[N]`. Not the data index, which several entries may share.
     #[arg(long, value_name = "N")]
     pub index: Option<usize>,
     /// Stop at the first failing case.

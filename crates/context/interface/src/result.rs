@@ -239,6 +239,10 @@ pub enum InvalidTransaction {
     /// Chain id mismatch.
     #[error("invalid chain id")]
     InvalidChainId,
+    /// A typed transaction (EIP-2718, types 1 to 4) without a chain id: every typed
+    /// transaction signs one; only a legacy transaction may go without (pre-EIP-155).
+    #[error("missing chain id")]
+    MissingChainId,
     /// The transaction type is not in this fork.
     #[error("transaction type not supported")]
     TxTypeNotSupported,

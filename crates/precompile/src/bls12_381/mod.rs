@@ -6,21 +6,35 @@
 //! `x || y`, and all zeros is the point at infinity; a scalar is 32 bytes big-endian
 //! and may be any 256-bit value.
 
+//!
+//! Everything but the price tables ([`msm`]) needs the `blst` feature (on with `std`).
+//! Without it [`PRECOMPILES`] holds the same seven addresses, and every call to them fails
+//! with [`PrecompileError::Other`](crate::PrecompileError::Other), burning the gas given:
+//! the addresses stay precompiles (warm, never code) so that no other rule changes.
+
+#[cfg(feature = "blst")]
 mod curve;
+#[cfg(feature = "blst")]
 mod encoding;
+#[cfg(feature = "blst")]
 pub mod g1;
+#[cfg(feature = "blst")]
 pub mod g2;
+#[cfg(feature = "blst")]
 pub mod map;
 pub mod msm;
+#[cfg(feature = "blst")]
 pub mod pairing;
 
 use crate::Precompile;
 
+#[cfg(feature = "blst")]
 pub use encoding::{
     FP_LENGTH, G1_LENGTH, G2_LENGTH, PADDED_FP_LENGTH, PADDED_FP2_LENGTH, SCALAR_LENGTH,
 };
 
 /// The seven precompiles, in address order 0x0b..=0x11.
+#[cfg(feature = "blst")]
 pub const PRECOMPILES: [Precompile; 7] = [
     g1::ADD,
     g1::MSM,
@@ -31,7 +45,28 @@ pub const PRECOMPILES: [Precompile; 7] = [
     map::MAP_FP2_TO_G2,
 ];
 
-#[cfg(test)]
+/// The seven addresses 0x0b..=0x11, each failing every call: this build has no `blst`.
+#[cfg(not(feature = "blst"))]
+pub const PRECOMPILES: [Precompile; 7] = {
+    use crate::u64_to_address;
+    [
+        Precompile::new(u64_to_address(0x0b), unavailable),
+        Precompile::new(u64_to_address(0x0c), unavailable),
+        Precompile::new(u64_to_address(0x0d), unavailable),
+        Precompile::new(u64_to_address(0x0e), unavailable),
+        Precompile::new(u64_to_address(0x0f), unavailable),
+        Precompile::new(u64_to_address(0x10), unavailable),
+        Precompile::new(u64_to_address(0x11), unavailable),
+    ]
+};
+
+/// What a BLS12-381 precompile does in a build without the `blst` feature: fail.
+#[cfg(not(feature = "blst"))]
+fn unavailable(_input: &[u8], _gas_limit: u64) -> crate::PrecompileResult {
+    Err(crate::PrecompileError::Other("bls12-381: built without the `blst` feature".into()))
+}
+
+#[cfg(all(test, feature = "blst"))]
 mod tests {
     use super::*;
     use crate::PrecompileError;
@@ -89,5 +124,19 @@ mod tests {
             pairing::run(&[0u8; 2 * (G1_LENGTH + G2_LENGTH)], 102_899),
             Err(PrecompileError::OutOfGas)
         );
+    }
+}
+
+#[cfg(all(test, not(feature = "blst")))]
+mod without_blst_tests {
+    use super::*;
+    use crate::{PrecompileError, u64_to_address};
+
+    #[test]
+    fn every_address_stays_and_every_call_fails() {
+        for (precompile, address) in PRECOMPILES.iter().zip(0x0b..=0x11) {
+            assert_eq!(precompile.address, u64_to_address(address));
+            assert!(matches!((precompile.function)(&[], u64::MAX), Err(PrecompileError::Other(_))));
+        }
     }
 }

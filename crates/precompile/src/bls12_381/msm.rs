@@ -36,7 +36,7 @@ pub fn msm_gas(k: usize, mult_cost: u64, discounts: &[u16]) -> u64 {
     (k as u64).saturating_mul(mult_cost).saturating_mul(u64::from(discount)) / DISCOUNT_MULTIPLIER
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "blst"))]
 mod tests {
     use super::*;
     use crate::bls12_381::{g1, g2};
