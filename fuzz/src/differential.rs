@@ -156,6 +156,13 @@ pub fn comparable(mut scenario: Scenario) -> Option<Scenario> {
     {
         return None;
     }
+    // revm cannot hold code that starts with 0xef01 but is no designator (it panics on
+    // loading it); no chain has such code (EIP-3541, then EIP-7702 writes only designators).
+    let malformed_designator =
+        |code: &Bytes| code.starts_with(&[0xef, 0x01]) && !(code.len() == 23 && code[2] == 0);
+    if scenario.accounts.iter().any(|account| malformed_designator(&account.code)) {
+        return None;
+    }
     let fraction = BlobParams::for_spec(scenario.spec).update_fraction;
     if let Some(blob) = &mut scenario.block.blob_excess_gas_and_price {
         let excess = blob.excess_blob_gas.min(fraction * MAX_EXCESS_PER_FRACTION);
