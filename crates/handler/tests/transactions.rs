@@ -326,3 +326,61 @@ fn invalid_authorizations_are_skipped() {
     // 21,000 + 25,000 per authorization; nothing refunded for a skipped one.
     assert_eq!(result.gas_used(), 46_000);
 }
+
+#[test]
+fn a_type_carries_only_its_own_lists() {
+    // Found by the differential test against revm: a list set on a `TxEnv` whose type has no
+    // such field is not part of the transaction. A legacy transfer with an authorization, an
+    // access list and a blob hash costs the plain 21,000 (no 25,000 per authorization, no
+    // 2,400 per access-list address) and pays no blob gas.
+    let mut evm = evm(db_with_code(&[]), SpecId::PRAGUE);
+    let auth = SignedAuthorization {
+        inner: Authorization { chain_id: U256::from(1), address: BOB, nonce: 0 },
+        y_parity: U256::ZERO,
+        r: U256::from(1),
+        s: U256::from(1),
+    };
+    let mut tx = call(BOB).gas_limit(21_000).build();
+    tx.authorization_list = vec![auth];
+    tx.access_list = vec![AccessListItem { address: CONTRACT, storage_keys: vec![] }];
+    tx.blob_hashes = vec![B256::repeat_byte(1)];
+    tx.max_fee_per_blob_gas = 1;
+    assert_eq!(tx.tx_type, 0);
+    let result = evm.transact_commit(tx).unwrap();
+    assert_eq!(result.gas_used(), 21_000);
+    assert_eq!(balance(&mut evm, ALICE), U256::from(ETHER));
+}
+
+#[test]
+fn frontier_create_that_cannot_pay_for_its_code_deploys_none_and_returns_none() {
+    // Init code PUSH2 0x6000 PUSH1 0 RETURN returns 24,576 zero bytes, whose deposit
+    // (200 gas a byte) no 100,000 gas pays. Before Homestead the contract is created without
+    // code, and the output is that empty code (found by the differential test against revm).
+    // Intrinsic: 21,000 (no create charge before Homestead) + data 61 60 00 60 00 f3
+    // (2 zero bytes × 4 + 4 non-zero × 68 = 280). Execution: 3 + 3 + memory for 768 words
+    // (3 × 768 + 768² / 512 = 3,456) = 3,462.
+    let init = [0x61, 0x60, 0x00, 0x60, 0x00, 0xf3];
+    let mut evm = evm(db_with_code(&[]), SpecId::FRONTIER);
+    let tx = TxEnv::builder()
+        .caller(ALICE)
+        .kind(TxKind::Create)
+        .data(Bytes::copy_from_slice(&init))
+        .gas_limit(100_000)
+        .build();
+    let result = evm.transact_commit(tx).unwrap();
+    let created = ALICE.create(0);
+    match result {
+        ExecutionResult::Success { gas_used, output, .. } => {
+            assert_eq!(gas_used, 21_000 + 280 + 3_462);
+            assert_eq!(
+                output,
+                lamina_context_interface::Output::Create(Bytes::new(), Some(created))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        evm.ctx.journaled_state.database.accounts[&created].info.code_hash,
+        lamina_primitives::KECCAK_EMPTY
+    );
+}
