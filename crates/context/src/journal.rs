@@ -111,8 +111,62 @@ pub struct Journal<DB> {
     pub entries: Vec<JournalEntry>,
     /// The fork.
     pub spec: SpecId,
-    /// Addresses warm for the whole transaction (precompiles, coinbase, access list).
+    /// Addresses warm for the whole transaction (coinbase, access list).
     pub warm_addresses: HashSet<Address>,
+    /// The precompile addresses, kept across transactions.
+    precompiles: WarmPrecompiles,
+}
+
+/// The precompile addresses of [`JournalTr::warm_precompiles`], kept across transactions:
+/// the same set each time costs a comparison instead of a hash-set insert per precompile.
+#[derive(Clone, Debug, Default)]
+struct WarmPrecompiles {
+    /// In the order given.
+    addresses: Vec<Address>,
+    /// The same, for lookups.
+    set: HashSet<Address>,
+    /// Whether every address is below 2^16 (mainnet's are): others skip the lookup.
+    all_short: bool,
+    /// Whether they are warm in this transaction.
+    warm: bool,
+}
+
+impl WarmPrecompiles {
+    fn set(&mut self, addresses: impl IntoIterator<Item = Address>) {
+        let mut same = 0;
+        let mut changed = false;
+        for address in addresses {
+            if !changed {
+                if self.addresses.get(same) == Some(&address) {
+                    same += 1;
+                    continue;
+                }
+                self.addresses.truncate(same);
+                changed = true;
+            }
+            self.addresses.push(address);
+        }
+        if !changed && same != self.addresses.len() {
+            self.addresses.truncate(same);
+            changed = true;
+        }
+        if changed {
+            self.set = self.addresses.iter().copied().collect();
+            self.all_short = self.addresses.iter().all(is_short);
+        }
+        self.warm = true;
+    }
+
+    #[inline]
+    fn contains(&self, address: &Address) -> bool {
+        self.warm && (!self.all_short || is_short(address)) && self.set.contains(address)
+    }
+}
+
+/// Whether `address` is below 2^16.
+#[inline]
+fn is_short(address: &Address) -> bool {
+    address[..18].iter().all(|&byte| byte == 0)
 }
 
 impl<DB: Database> Journal<DB> {
@@ -133,7 +187,8 @@ impl<DB: Database> Journal<DB> {
                     Some(info) => Account::from(info),
                     None => Account::new_not_existing(),
                 };
-                let is_cold = !self.warm_addresses.contains(&address);
+                let is_cold =
+                    !self.warm_addresses.contains(&address) && !self.precompiles.contains(&address);
                 if is_cold {
                     self.entries.push(JournalEntry::AccountWarmed { address });
                 }
@@ -222,6 +277,7 @@ impl<DB: Database> Journal<DB> {
         self.logs.clear();
         self.entries.clear();
         self.warm_addresses.clear();
+        self.precompiles.warm = false;
         self.depth = 0;
     }
 }
@@ -239,6 +295,7 @@ impl<DB: Database> JournalTr for Journal<DB> {
             entries: Vec::new(),
             spec: SpecId::LATEST,
             warm_addresses: HashSet::default(),
+            precompiles: WarmPrecompiles::default(),
         }
     }
 
@@ -260,6 +317,10 @@ impl<DB: Database> JournalTr for Journal<DB> {
 
     fn warm_addresses(&mut self, addresses: impl IntoIterator<Item = Address>) {
         self.warm_addresses.extend(addresses);
+    }
+
+    fn warm_precompiles(&mut self, addresses: impl IntoIterator<Item = Address>) {
+        self.precompiles.set(addresses);
     }
 
     fn warm_storage(&mut self, address: Address, key: U256) -> Result<(), DB::Error> {
@@ -614,6 +675,33 @@ mod tests {
         assert!(journal.load_account(c).unwrap().is_cold);
         assert!(journal.sload(a, U256::from(5)).unwrap().is_cold);
         assert!(!journal.sload(a, U256::from(5)).unwrap().is_cold);
+    }
+
+    #[test]
+    fn precompiles_are_warm_for_the_transaction_that_warms_them() {
+        let (mut journal, _, _) = journal();
+        let one = Address::with_last_byte(1);
+        let two = Address::with_last_byte(2);
+        let far = Address::repeat_byte(0xf);
+        journal.warm_precompiles([one, two]);
+        assert!(!journal.load_account(one).unwrap().is_cold);
+        assert!(journal.load_account(Address::with_last_byte(3)).unwrap().is_cold);
+        journal.discard_tx();
+        // Not warmed in this transaction: cold.
+        assert!(journal.load_account(one).unwrap().is_cold);
+        journal.discard_tx();
+        // A shorter set, then a longer one with an address above 2^16.
+        journal.warm_precompiles([one]);
+        assert!(journal.load_account(two).unwrap().is_cold);
+        journal.discard_tx();
+        journal.warm_precompiles([one, two, far]);
+        assert!(!journal.load_account(two).unwrap().is_cold);
+        assert!(!journal.load_account(far).unwrap().is_cold);
+        journal.discard_tx();
+        journal.warm_precompiles([two]);
+        assert!(journal.load_account(one).unwrap().is_cold);
+        assert!(journal.load_account(far).unwrap().is_cold);
+        assert!(!journal.load_account(two).unwrap().is_cold);
     }
 
     #[test]

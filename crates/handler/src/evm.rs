@@ -2,8 +2,8 @@
 //! `transact` API.
 
 use crate::{
-    DbErrorOf, EthPrecompiles, FrameHooks, FrameLoop, FrameResult, Handler, MainnetHandler,
-    PrecompileProvider,
+    DbErrorOf, EthPrecompiles, FrameHooks, FrameLoop, FrameResult, FrameStack, Handler,
+    MainnetHandler, PrecompileProvider,
 };
 use alloc::vec::Vec;
 use lamina_context::{Context, Journal};
@@ -30,6 +30,11 @@ pub trait EvmTr {
     fn ctx_ref(&self) -> &Self::Context;
     /// The precompiles.
     fn precompiles(&mut self) -> &mut Self::Precompiles;
+    /// Marks every precompile address warm for the transaction (EIP-2929).
+    fn warm_precompiles(&mut self) {
+        let addresses: Vec<Address> = self.precompiles().warm_addresses().collect();
+        self.ctx().journal().warm_precompiles(addresses);
+    }
     /// Runs a frame and everything it spawns.
     fn run_frames(
         &mut self,
@@ -50,6 +55,7 @@ pub struct Evm<CTX: ContextTr + Host, HOOKS = (), P = EthPrecompiles> {
     pub instructions: InstructionTable<CTX>,
     memory: SharedMemory,
     stacks: Vec<Stack>,
+    frames: FrameStack,
 }
 
 impl<CTX: ContextTr + Host + core::fmt::Debug, HOOKS, P> core::fmt::Debug for Evm<CTX, HOOKS, P> {
@@ -69,6 +75,7 @@ impl<CTX: ContextTr + Host> Evm<CTX> {
             ctx,
             memory: SharedMemory::new(),
             stacks: Vec::new(),
+            frames: FrameStack::default(),
         }
     }
 }
@@ -83,6 +90,7 @@ impl<CTX: ContextTr + Host, HOOKS, P> Evm<CTX, HOOKS, P> {
             instructions: self.instructions,
             memory: self.memory,
             stacks: self.stacks,
+            frames: self.frames,
         }
     }
 
@@ -95,6 +103,7 @@ impl<CTX: ContextTr + Host, HOOKS, P> Evm<CTX, HOOKS, P> {
             instructions: self.instructions,
             memory: self.memory,
             stacks: self.stacks,
+            frames: self.frames,
         }
     }
 
@@ -127,6 +136,10 @@ where
         &mut self.precompiles
     }
 
+    fn warm_precompiles(&mut self) {
+        self.ctx.journal().warm_precompiles(self.precompiles.warm_addresses());
+    }
+
     fn run_frames(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
         let spec = self.ctx.cfg().spec();
         if self.instructions.spec != spec {
@@ -139,6 +152,7 @@ where
             hooks: &mut self.hooks,
             memory: &mut self.memory,
             stacks: &mut self.stacks,
+            frames: &mut self.frames,
         }
         .run(input)
     }

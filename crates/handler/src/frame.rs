@@ -13,9 +13,8 @@ use lamina_context_interface::{
     Cfg, ContextError, ContextTr, EVMError, JournalCheckpoint, JournalTr, TransferError,
 };
 use lamina_interpreter::{
-    CallInputs, CallOutcome, CallValue, CreateInputs, CreateOutcome, FrameContext, FrameInput, Gas,
-    Host, InstructionResult, InstructionTable, Interpreter, InterpreterAction, InterpreterResult,
-    SharedMemory, Stack,
+    CallOutcome, CallValue, CreateOutcome, FrameContext, FrameInput, Gas, Host, InstructionResult,
+    InstructionTable, Interpreter, InterpreterAction, InterpreterResult, SharedMemory, Stack,
 };
 use lamina_primitives::{Address, Bytes, CALL_STACK_LIMIT, SpecId};
 
@@ -83,10 +82,21 @@ struct Frame {
     input: FrameInput,
 }
 
-// Lives only between starting a frame and pushing it; boxing would allocate per call.
-#[allow(clippy::large_enum_variant)]
+/// The frame stack's storage, kept by the EVM between transactions so that running one
+/// allocates none (a frame is large, and a deep call chain holds many).
+#[derive(Default)]
+pub struct FrameStack(Vec<Frame>);
+
+impl core::fmt::Debug for FrameStack {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FrameStack").field("capacity", &self.0.capacity()).finish()
+    }
+}
+
+/// What starting a frame did. A new frame is built straight on the frame stack: a frame is
+/// large, and moving it through return values costs a copy per step.
 enum Started {
-    Frame(Frame),
+    Pushed,
     Done(FrameResult, SharedMemory, Stack),
 }
 
@@ -104,6 +114,8 @@ pub struct FrameLoop<'a, CTX: ContextTr + Host, P, H> {
     pub memory: &'a mut SharedMemory,
     /// Spare stacks.
     pub stacks: &'a mut Vec<Stack>,
+    /// The frame stack's storage.
+    pub frames: &'a mut FrameStack,
 }
 
 fn result_with_gas(result: InstructionResult, gas_limit: u64) -> InterpreterResult {
@@ -119,12 +131,24 @@ where
 {
     /// Runs `input` and every frame it spawns to completion.
     pub fn run(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
+        let mut frames = mem::take(&mut self.frames.0);
+        let result = self.run_on(input, &mut frames);
+        // Empty unless an error ended the run; the storage stays for the next one.
+        frames.clear();
+        self.frames.0 = frames;
+        result
+    }
+
+    fn run_on(
+        &mut self,
+        input: FrameInput,
+        frames: &mut Vec<Frame>,
+    ) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
         let mut memory = mem::take(self.memory);
         memory.clear();
         let stack = self.stacks.pop().unwrap_or_default();
-        let mut frames: Vec<Frame> = Vec::new();
-        match self.start(input, 0, memory, stack)? {
-            Started::Frame(frame) => frames.push(frame),
+        match self.start(frames, input, memory, stack)? {
+            Started::Pushed => {}
             Started::Done(result, memory, stack) => {
                 *self.memory = memory;
                 self.stacks.push(stack);
@@ -142,11 +166,8 @@ where
                 InterpreterAction::NewFrame(input) => {
                     let memory = mem::take(&mut frame.interpreter.memory);
                     let stack = self.stacks.pop().unwrap_or_default();
-                    match self.start(input, frames.len(), memory, stack)? {
-                        Started::Frame(child) => {
-                            frames.push(child);
-                            continue;
-                        }
+                    match self.start(frames, input, memory, stack)? {
+                        Started::Pushed => continue,
                         Started::Done(result, memory, stack) => {
                             self.stacks.push(stack);
                             let Some(parent) = frames.last_mut() else { unreachable!() };
@@ -190,48 +211,52 @@ where
         }
     }
 
+    /// Starts `input` as a child of the frames on `frames` (pushing it there).
     fn start(
         &mut self,
+        frames: &mut Vec<Frame>,
         mut input: FrameInput,
-        depth: usize,
         memory: SharedMemory,
         stack: Stack,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
         if let Some(result) = self.hooks.frame_start(self.context, &mut input) {
             return Ok(Started::Done(result, memory, stack));
         }
-        let started = match input.clone() {
-            FrameInput::Call(inputs) => self.start_call(inputs, depth, memory, stack, &input),
-            FrameInput::Create(inputs) => self.start_create(inputs, depth, memory, stack, &input),
-        }?;
-        Ok(match started {
-            Started::Done(mut result, memory, stack) => {
-                self.hooks.frame_end(self.context, &input, &mut result);
-                Started::Done(result, memory, stack)
-            }
-            frame => frame,
-        })
+        match input {
+            FrameInput::Call(_) => self.start_call(frames, input, memory, stack),
+            FrameInput::Create(_) => self.start_create(frames, input, memory, stack),
+        }
+    }
+
+    /// A frame that ended before running: the hooks see its end.
+    fn done(
+        &mut self,
+        input: FrameInput,
+        mut result: FrameResult,
+        memory: SharedMemory,
+        stack: Stack,
+    ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
+        self.hooks.frame_end(self.context, &input, &mut result);
+        Ok(Started::Done(result, memory, stack))
     }
 
     fn start_call(
         &mut self,
-        inputs: CallInputs,
-        depth: usize,
+        frames: &mut Vec<Frame>,
+        input: FrameInput,
         memory: SharedMemory,
         stack: Stack,
-        input: &FrameInput,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let done = |result: InterpreterResult, memory, stack, offset: Range<usize>| {
-            Ok(Started::Done(
-                FrameResult::Call(CallOutcome { result, memory_offset: offset }),
-                memory,
-                stack,
-            ))
+        let depth = frames.len();
+        let FrameInput::Call(inputs) = &input else { unreachable!("start calls only a call") };
+        let done = |this: &mut Self, input, result, memory, stack, offset: Range<usize>| {
+            let result = FrameResult::Call(CallOutcome { result, memory_offset: offset });
+            this.done(input, result, memory, stack)
         };
         let offset = inputs.return_memory_offset.clone();
         if depth > CALL_STACK_LIMIT {
             let result = result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit);
-            return done(result, memory, stack, offset);
+            return done(self, input, result, memory, stack, offset);
         }
         let journal = self.context.journal();
         let checkpoint = journal.checkpoint();
@@ -242,38 +267,39 @@ where
             if transfer.is_some() {
                 journal.checkpoint_revert(checkpoint);
                 let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
-                return done(result, memory, stack, offset);
+                return done(self, input, result, memory, stack, offset);
             }
         }
-        if let Some(result) = self.precompiles.run(self.context, &inputs)? {
+        if let Some(result) = self.precompiles.run(self.context, inputs)? {
             let journal = self.context.journal();
             if result.result.is_ok() {
                 journal.checkpoint_commit();
             } else {
                 journal.checkpoint_revert(checkpoint);
             }
-            return done(result, memory, stack, offset);
+            return done(self, input, result, memory, stack, offset);
         }
         let code = self.load_code(inputs.bytecode_address)?;
         if code.is_empty() {
             self.context.journal().checkpoint_commit();
             let result = result_with_gas(InstructionResult::Stop, inputs.gas_limit);
-            return done(result, memory, stack, offset);
+            return done(self, input, result, memory, stack, offset);
         }
         let context = FrameContext {
             target_address: inputs.target_address,
             caller: inputs.caller,
             value: inputs.value.get(),
-            input: inputs.input,
+            input: inputs.input.clone(),
             is_static: inputs.is_static,
         };
-        let interpreter = self.interpreter(&code, context, inputs.gas_limit, memory, stack);
-        Ok(Started::Frame(Frame {
-            interpreter,
+        let gas_limit = inputs.gas_limit;
+        frames.push(Frame {
+            interpreter: self.interpreter(&code, context, gas_limit, memory, stack),
             checkpoint,
             kind: FrameKind::Call { return_memory_offset: offset },
-            input: input.clone(),
-        }))
+            input,
+        });
+        Ok(Started::Pushed)
     }
 
     /// The code to run for `address`, following an EIP-7702 delegation from Prague.
@@ -310,42 +336,33 @@ where
 
     fn start_create(
         &mut self,
-        inputs: CreateInputs,
-        depth: usize,
+        frames: &mut Vec<Frame>,
+        input: FrameInput,
         memory: SharedMemory,
         stack: Stack,
-        input: &FrameInput,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let done = |result: InterpreterResult, memory, stack| {
-            Ok(Started::Done(
-                FrameResult::Create(CreateOutcome { result, address: None }),
-                memory,
-                stack,
-            ))
+        let depth = frames.len();
+        let FrameInput::Create(inputs) = &input else {
+            unreachable!("start creates only a create")
+        };
+        let done = |this: &mut Self, input, result, memory, stack| {
+            let result = FrameResult::Create(CreateOutcome { result, address: None });
+            this.done(input, result, memory, stack)
         };
         if depth > CALL_STACK_LIMIT {
-            return done(
-                result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit),
-                memory,
-                stack,
-            );
+            let result = result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit);
+            return done(self, input, result, memory, stack);
         }
         let journal = self.context.journal();
         let caller = journal.load_account(inputs.caller).map_err(EVMError::Database)?;
         if caller.data.info.balance < inputs.value {
-            return done(
-                result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit),
-                memory,
-                stack,
-            );
+            let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
+            return done(self, input, result, memory, stack);
         }
         let old_nonce = caller.data.info.nonce;
         if journal.inc_nonce(inputs.caller).is_none() {
-            return done(
-                result_with_gas(InstructionResult::NonceOverflow, inputs.gas_limit),
-                memory,
-                stack,
-            );
+            let result = result_with_gas(InstructionResult::NonceOverflow, inputs.gas_limit);
+            return done(self, input, result, memory, stack);
         }
         let address = inputs.created_address(old_nonce);
         journal.load_account(address).map_err(EVMError::Database)?;
@@ -356,14 +373,11 @@ where
             Ok(checkpoint) => checkpoint,
             Err(TransferError::CreateCollision) => {
                 let result = result_with_gas(InstructionResult::CreateCollision, inputs.gas_limit);
-                return done(result, memory, stack);
+                return done(self, input, result, memory, stack);
             }
             Err(_) => {
-                return done(
-                    result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit),
-                    memory,
-                    stack,
-                );
+                let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
+                return done(self, input, result, memory, stack);
             }
         };
         let code = Bytecode::new_raw(inputs.init_code.clone());
@@ -374,13 +388,14 @@ where
             input: Bytes::new(),
             is_static: false,
         };
-        let interpreter = self.interpreter(&code, context, inputs.gas_limit, memory, stack);
-        Ok(Started::Frame(Frame {
-            interpreter,
+        let gas_limit = inputs.gas_limit;
+        frames.push(Frame {
+            interpreter: self.interpreter(&code, context, gas_limit, memory, stack),
             checkpoint,
             kind: FrameKind::Create { address },
-            input: input.clone(),
-        }))
+            input,
+        });
+        Ok(Started::Pushed)
     }
 
     fn finish(

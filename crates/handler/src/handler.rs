@@ -113,8 +113,7 @@ pub trait Handler {
         let spec = evm.ctx_ref().cfg().spec();
         evm.precompiles().set_spec(spec);
         if spec.is_enabled_in(SpecId::BERLIN) {
-            let addresses: alloc::vec::Vec<Address> = evm.precompiles().warm_addresses().collect();
-            evm.ctx().journal().warm_addresses(addresses);
+            evm.warm_precompiles();
         }
         if spec.is_enabled_in(SpecId::SHANGHAI) {
             let coinbase = evm.ctx_ref().block().beneficiary();

@@ -36,7 +36,7 @@ mod precompile_provider;
 pub mod validation;
 
 pub use evm::{Evm, EvmTr, ExecuteCommitEvm, ExecuteEvm, MainBuilder};
-pub use frame::{FrameHooks, FrameLoop, FrameResult};
+pub use frame::{FrameHooks, FrameLoop, FrameResult, FrameStack};
 pub use handler::{Handler, MainnetHandler, TxGas, halt_reason, recover_authority};
 pub use precompile_provider::{DbErrorOf, EthPrecompiles, PrecompileProvider, run_precompile_fn};
 pub use validation::InitialAndFloorGas;

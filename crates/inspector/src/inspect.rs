@@ -4,7 +4,7 @@ use crate::{Inspector, InspectorHooks};
 use alloc::vec::Vec;
 use lamina_context_interface::{Cfg, ContextTr, EVMError, JournalTr, ResultAndState};
 use lamina_handler::{
-    DbErrorOf, Evm, EvmTr, ExecuteEvm, FrameLoop, FrameResult, Handler, MainnetHandler,
+    DbErrorOf, Evm, EvmTr, ExecuteEvm, FrameLoop, FrameResult, FrameStack, Handler, MainnetHandler,
     PrecompileProvider,
 };
 use lamina_interpreter::{FrameInput, Host, InstructionTable, SharedMemory, Stack};
@@ -71,6 +71,7 @@ where
             hooks: InspectorHooks(inspector),
             memory: SharedMemory::new(),
             stacks: Vec::new(),
+            frames: FrameStack::default(),
         };
         MainnetHandler::default().run(&mut evm)
     }
@@ -93,6 +94,7 @@ struct Inspecting<'a, CTX: ContextTr + Host, P, I> {
     hooks: InspectorHooks<I>,
     memory: SharedMemory,
     stacks: Vec<Stack>,
+    frames: FrameStack,
 }
 
 impl<CTX, P, I> EvmTr for Inspecting<'_, CTX, P, I>
@@ -116,6 +118,10 @@ where
         &mut self.evm.precompiles
     }
 
+    fn warm_precompiles(&mut self) {
+        self.evm.warm_precompiles();
+    }
+
     fn run_frames(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
         // As `Evm::run_frames`: the table follows the context's fork.
         let spec = self.evm.ctx.cfg().spec();
@@ -129,6 +135,7 @@ where
             hooks: &mut self.hooks,
             memory: &mut self.memory,
             stacks: &mut self.stacks,
+            frames: &mut self.frames,
         }
         .run(input)
     }

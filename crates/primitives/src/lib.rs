@@ -16,6 +16,7 @@
 extern crate alloc;
 
 pub mod constants;
+pub mod hash;
 mod spec;
 
 pub use alloy_primitives::{
@@ -25,9 +26,10 @@ pub use alloy_primitives::{
 pub use constants::*;
 pub use spec::{SpecId, UnknownSpec};
 
-/// Hash map used throughout Lamina (hashbrown with foldhash; works without `std`).
-pub type HashMap<K, V> = hashbrown::HashMap<K, V>;
+/// Hash map used throughout Lamina (hashbrown with [`hash::FastHashBuilder`]; works without
+/// `std`). Build one with `HashMap::default()`.
+pub type HashMap<K, V> = hashbrown::HashMap<K, V, hash::FastHashBuilder>;
 /// Hash set used throughout Lamina.
-pub type HashSet<K> = hashbrown::HashSet<K>;
+pub type HashSet<K> = hashbrown::HashSet<K, hash::FastHashBuilder>;
 /// Entry API of [`HashMap`].
 pub use hashbrown::hash_map;

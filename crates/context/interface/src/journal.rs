@@ -47,6 +47,12 @@ pub trait JournalTr {
     /// Marks addresses warm for the whole transaction without loading them (precompiles,
     /// coinbase, access list).
     fn warm_addresses(&mut self, addresses: impl IntoIterator<Item = Address>);
+    /// Marks the precompile addresses warm for the whole transaction (EIP-2929). The same as
+    /// [`warm_addresses`](Self::warm_addresses), but the set rarely changes between
+    /// transactions, so a journal may keep it and only check that it is still the same.
+    fn warm_precompiles(&mut self, addresses: impl IntoIterator<Item = Address>) {
+        self.warm_addresses(addresses);
+    }
     /// Loads and warms a storage slot (access list).
     fn warm_storage(
         &mut self,
