@@ -1,6 +1,7 @@
 //! The `Bytecode` type and its analysis.
 
 use crate::opcode::{self, OPCODE_INFO};
+use alloc::sync::Arc;
 use core::fmt;
 use lamina_primitives::{
     Address, B256, Bytes, KECCAK_EMPTY, eip7702::DELEGATION_PREFIX, keccak256,
@@ -68,9 +69,7 @@ impl LegacyCode {
     /// Analyses raw code.
     pub fn new(raw: &[u8]) -> Self {
         if raw.is_empty() {
-            static PADDED_EMPTY: [u8; PADDING] = [0; PADDING];
-            let padded = Bytes::from_static(&PADDED_EMPTY);
-            return Self { padded, len: 0, jump_table: JumpTable::analyse(raw) };
+            return EMPTY_LEGACY.clone();
         }
         let mut padded = alloc::vec::Vec::with_capacity(raw.len() + PADDING);
         padded.extend_from_slice(raw);
@@ -127,11 +126,37 @@ enum Kind {
     Eip7702(Eip7702Code),
 }
 
-/// Account code, analysed once. Cloning is cheap (reference counted).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Bytecode {
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Repr {
     kind: Kind,
     hash: B256,
+}
+
+/// The padded bytes of empty code.
+static PADDED_EMPTY: [u8; PADDING] = [0; PADDING];
+
+/// Empty legacy code, shared by every [`Bytecode::new`].
+static EMPTY_LEGACY: LegacyCode = LegacyCode {
+    padded: Bytes::from_static(&PADDED_EMPTY),
+    len: 0,
+    jump_table: JumpTable { bits: Bytes::new(), len: 0 },
+};
+
+/// Account code, analysed once. Cloning is cheap (reference counted), and the value is one
+/// pointer: accounts carry it, and they are copied and rehashed while state is built. Empty
+/// code (every externally owned account's) is no allocation at all.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Bytecode(Option<Arc<Repr>>);
+
+impl fmt::Debug for Bytecode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Bytecode");
+        match &self.0 {
+            Some(repr) => out.field("kind", &repr.kind),
+            None => out.field("kind", &EMPTY_LEGACY),
+        };
+        out.field("hash", &self.hash()).finish()
+    }
 }
 
 impl Default for Bytecode {
@@ -142,8 +167,13 @@ impl Default for Bytecode {
 
 impl Bytecode {
     /// Empty code.
-    pub fn new() -> Self {
-        Self { kind: Kind::Legacy(LegacyCode::new(&[])), hash: KECCAK_EMPTY }
+    #[inline]
+    pub const fn new() -> Self {
+        Self(None)
+    }
+
+    fn from_parts(kind: Kind, hash: B256) -> Self {
+        Self(Some(Arc::new(Repr { kind, hash })))
     }
 
     /// Analyses raw code: a 23-byte `0xef0100 ‖ address` is a delegation designator,
@@ -155,41 +185,54 @@ impl Bytecode {
 
     /// As [`Bytecode::new_raw`] with a hash already known (from a database).
     pub fn new_raw_with_hash(raw: Bytes, hash: B256) -> Self {
+        if raw.is_empty() && hash == KECCAK_EMPTY {
+            return Self::new();
+        }
         let kind = if raw.len() == 23 && raw.starts_with(&DELEGATION_PREFIX) {
             Kind::Eip7702(Eip7702Code { address: Address::from_slice(&raw[3..]), raw })
         } else {
             Kind::Legacy(LegacyCode::new(&raw))
         };
-        Self { kind, hash }
+        Self::from_parts(kind, hash)
     }
 
     /// A delegation designator pointing at `address`.
     pub fn new_eip7702(address: Address) -> Self {
         let code = Eip7702Code::new(address);
         let hash = keccak256(&code.raw);
-        Self { kind: Kind::Eip7702(code), hash }
+        Self::from_parts(Kind::Eip7702(code), hash)
+    }
+
+    #[inline]
+    fn kind(&self) -> Option<&Kind> {
+        self.0.as_deref().map(|repr| &repr.kind)
     }
 
     /// keccak256 of the raw code.
     #[inline]
     pub fn hash(&self) -> B256 {
-        self.hash
+        match &self.0 {
+            Some(repr) => repr.hash,
+            None => KECCAK_EMPTY,
+        }
     }
 
     /// The raw bytes, as stored in state (no padding).
     #[inline]
     pub fn original_bytes(&self) -> &[u8] {
-        match &self.kind {
-            Kind::Legacy(code) => code.original_bytes(),
-            Kind::Eip7702(code) => &code.raw,
+        match self.kind() {
+            Some(Kind::Legacy(code)) => code.original_bytes(),
+            Some(Kind::Eip7702(code)) => &code.raw,
+            None => &[],
         }
     }
 
     /// The raw bytes as a shared [`Bytes`] (no padding).
     pub fn bytes(&self) -> Bytes {
-        match &self.kind {
-            Kind::Legacy(code) => code.padded.slice(..code.len),
-            Kind::Eip7702(code) => code.raw.clone(),
+        match self.kind() {
+            Some(Kind::Legacy(code)) => code.padded.slice(..code.len),
+            Some(Kind::Eip7702(code)) => code.raw.clone(),
+            None => Bytes::new(),
         }
     }
 
@@ -208,27 +251,41 @@ impl Bytecode {
     /// The legacy code, or `None` for a delegation designator.
     #[inline]
     pub fn legacy(&self) -> Option<&LegacyCode> {
-        match &self.kind {
-            Kind::Legacy(code) => Some(code),
-            Kind::Eip7702(_) => None,
+        match self.kind() {
+            Some(Kind::Legacy(code)) => Some(code),
+            Some(Kind::Eip7702(_)) => None,
+            None => Some(&EMPTY_LEGACY),
         }
     }
 
     /// The delegation designator, or `None` for legacy code.
     #[inline]
     pub fn eip7702(&self) -> Option<&Eip7702Code> {
-        match &self.kind {
-            Kind::Eip7702(code) => Some(code),
-            Kind::Legacy(_) => None,
+        match self.kind() {
+            Some(Kind::Eip7702(code)) => Some(code),
+            _ => None,
         }
     }
 
     /// Legacy code to execute. A delegation designator executed as code (before Prague
     /// made it one) is analysed as plain bytes; its first byte, 0xEF, halts at once.
     pub fn to_legacy(&self) -> LegacyCode {
-        match &self.kind {
-            Kind::Legacy(code) => code.clone(),
-            Kind::Eip7702(code) => LegacyCode::new(&code.raw),
+        match self.kind() {
+            Some(Kind::Legacy(code)) => code.clone(),
+            Some(Kind::Eip7702(code)) => LegacyCode::new(&code.raw),
+            None => EMPTY_LEGACY.clone(),
+        }
+    }
+
+    /// The code to execute, as a `Bytecode` whose [`Bytecode::legacy`] is always `Some`: this
+    /// code itself (a reference-count increment) for legacy code, or for a delegation
+    /// designator its bytes analysed as legacy code (as [`Bytecode::to_legacy`]).
+    pub fn executable(&self) -> Bytecode {
+        match self.kind() {
+            Some(Kind::Eip7702(code)) => {
+                Self::from_parts(Kind::Legacy(LegacyCode::new(&code.raw)), self.hash())
+            }
+            _ => self.clone(),
         }
     }
 

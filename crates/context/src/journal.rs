@@ -171,30 +171,52 @@ fn is_short(address: &Address) -> bool {
 
 impl<DB: Database> Journal<DB> {
     /// Loads the account into `state` and returns it with whether the access was cold.
+    #[inline]
     fn load(&mut self, address: Address) -> Result<StateLoad<&mut Account>, DB::Error> {
-        match self.state.entry(address) {
+        self.load_with(address, false, false)
+    }
+
+    /// [`Self::load`] that also loads the code (`code`) and touches the account (`touch`),
+    /// with one look-up of the address.
+    fn load_with(
+        &mut self,
+        address: Address,
+        code: bool,
+        touch: bool,
+    ) -> Result<StateLoad<&mut Account>, DB::Error> {
+        let Self { database, state, entries, warm_addresses, precompiles, .. } = self;
+        let (account, is_cold) = match state.entry(address) {
             Entry::Occupied(entry) => {
                 let account = entry.into_mut();
                 let is_cold = account.is_cold();
                 if is_cold {
                     account.status.remove(AccountStatus::COLD);
-                    self.entries.push(JournalEntry::AccountWarmed { address });
+                    entries.push(JournalEntry::AccountWarmed { address });
                 }
-                Ok(StateLoad::new(account, is_cold))
+                (account, is_cold)
             }
             Entry::Vacant(entry) => {
-                let account = match self.database.basic(address)? {
+                let account = match database.basic(address)? {
                     Some(info) => Account::from(info),
                     None => Account::new_not_existing(),
                 };
-                let is_cold =
-                    !self.warm_addresses.contains(&address) && !self.precompiles.contains(&address);
+                let is_cold = !warm_addresses.contains(&address) && !precompiles.contains(&address);
                 if is_cold {
-                    self.entries.push(JournalEntry::AccountWarmed { address });
+                    entries.push(JournalEntry::AccountWarmed { address });
                 }
-                Ok(StateLoad::new(entry.insert(account), is_cold))
+                (entry.insert(account), is_cold)
             }
+        };
+        if code && account.info.code.is_none() {
+            let hash = account.info.code_hash;
+            let code =
+                if hash == KECCAK_EMPTY { Bytecode::new() } else { database.code_by_hash(hash)? };
+            account.info.code = Some(code);
         }
+        if touch {
+            Self::touch(entries, address, account);
+        }
+        Ok(StateLoad::new(account, is_cold))
     }
 
     fn account_mut(&mut self, address: Address) -> &mut Account {
@@ -360,18 +382,7 @@ impl<DB: Database> JournalTr for Journal<DB> {
         &mut self,
         address: Address,
     ) -> Result<StateLoad<&mut Account>, DB::Error> {
-        let load = self.load(address)?;
-        let is_cold = load.is_cold;
-        let missing_code = load.data.info.code.is_none().then_some(load.data.info.code_hash);
-        if let Some(hash) = missing_code {
-            let code = if hash == KECCAK_EMPTY {
-                Bytecode::new()
-            } else {
-                self.database.code_by_hash(hash)?
-            };
-            self.account_mut(address).info.code = Some(code);
-        }
-        Ok(StateLoad::new(self.account_mut(address), is_cold))
+        self.load_with(address, true, false)
     }
 
     fn touch_account(&mut self, address: Address) {
@@ -386,34 +397,43 @@ impl<DB: Database> JournalTr for Journal<DB> {
         to: Address,
         value: U256,
     ) -> Result<Option<TransferError>, DB::Error> {
-        self.load(from)?;
-        self.load(to)?;
         if value.is_zero() {
-            self.touch_account(from);
-            self.touch_account(to);
+            self.load_with(from, false, true)?;
+            self.load_with(to, false, true)?;
             return Ok(None);
         }
-        let from_account = self.state.get_mut(&from).expect("loaded above");
-        let Some(from_balance) = from_account.info.balance.checked_sub(value) else {
+        // Both accounts are loaded (warmed) before any check, as a failed transfer leaves
+        // them warm.
+        let from_balance = self.load(from)?.data.info.balance;
+        let to_account = self.load(to)?.data;
+        let Some(from_balance) = from_balance.checked_sub(value) else {
             return Ok(Some(TransferError::OutOfFunds));
         };
-        from_account.info.balance = from_balance;
-        Self::touch(&mut self.entries, from, from_account);
-        let to_account = self.state.get_mut(&to).expect("loaded above");
-        let Some(to_balance) = to_account.info.balance.checked_add(value) else {
-            self.state.get_mut(&from).expect("loaded above").info.balance += value;
-            return Ok(Some(TransferError::OverflowPayment));
-        };
-        to_account.info.balance = to_balance;
-        Self::touch(&mut self.entries, to, to_account);
+        // The payee first (still borrowed), so one more look-up (of the payer) suffices.
+        let to_touched = !to_account.is_touched();
+        if from != to {
+            let Some(to_balance) = to_account.info.balance.checked_add(value) else {
+                return Ok(Some(TransferError::OverflowPayment));
+            };
+            to_account.info.balance = to_balance;
+        }
+        // To oneself the balance covers the value and does not change.
+        if to_touched {
+            to_account.mark_touch();
+            self.entries.push(JournalEntry::AccountTouched { address: to });
+        }
+        if from != to {
+            let from_account = self.state.get_mut(&from).expect("loaded above");
+            from_account.info.balance = from_balance;
+            Self::touch(&mut self.entries, from, from_account);
+        }
         self.entries.push(JournalEntry::BalanceTransfer { from, to, balance: value });
         Ok(None)
     }
 
     fn balance_incr(&mut self, address: Address, value: U256) -> Result<(), DB::Error> {
-        let account = self.load(address)?.data;
+        let account = self.load_with(address, false, true)?.data;
         account.info.balance = account.info.balance.saturating_add(value);
-        Self::touch(&mut self.entries, address, self.state.get_mut(&address).expect("loaded"));
         self.entries.push(JournalEntry::BalanceIncrease { address, balance: value });
         Ok(())
     }

@@ -84,12 +84,37 @@ struct Frame {
 
 /// The frame stack's storage, kept by the EVM between transactions so that running one
 /// allocates none (a frame is large, and a deep call chain holds many).
+///
+/// Frames are kept after they end and reset in place for the next frame at their depth: a
+/// frame is large, and building one and moving it onto the stack (and off again) costs
+/// copies per call. `frames[..depth]` are live; the rest wait to be reused.
 #[derive(Default)]
-pub struct FrameStack(Vec<Frame>);
+pub struct FrameStack {
+    frames: Vec<Frame>,
+    depth: usize,
+}
 
 impl core::fmt::Debug for FrameStack {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("FrameStack").field("capacity", &self.0.capacity()).finish()
+        f.debug_struct("FrameStack")
+            .field("depth", &self.depth)
+            .field("kept", &self.frames.len())
+            .finish()
+    }
+}
+
+impl FrameStack {
+    /// The running frame.
+    #[inline]
+    fn top(&mut self) -> &mut Frame {
+        &mut self.frames[self.depth - 1]
+    }
+
+    /// Ends the running frame; it stays (for reuse) and is returned to be finished.
+    #[inline]
+    fn pop(&mut self) -> &mut Frame {
+        self.depth -= 1;
+        &mut self.frames[self.depth]
     }
 }
 
@@ -97,7 +122,7 @@ impl core::fmt::Debug for FrameStack {
 /// large, and moving it through return values costs a copy per step.
 enum Started {
     Pushed,
-    Done(FrameResult, SharedMemory, Stack),
+    Done(FrameResult, SharedMemory),
 }
 
 /// What the frame loop works with, borrowed from the EVM.
@@ -131,71 +156,58 @@ where
 {
     /// Runs `input` and every frame it spawns to completion.
     pub fn run(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
-        let mut frames = mem::take(&mut self.frames.0);
+        let mut frames = mem::take(self.frames);
         let result = self.run_on(input, &mut frames);
-        // Empty unless an error ended the run; the storage stays for the next one.
-        frames.clear();
-        self.frames.0 = frames;
+        // Zero unless an error ended the run; the frames stay for the next one.
+        frames.depth = 0;
+        *self.frames = frames;
         result
     }
 
     fn run_on(
         &mut self,
         input: FrameInput,
-        frames: &mut Vec<Frame>,
+        frames: &mut FrameStack,
     ) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
         let mut memory = mem::take(self.memory);
         memory.clear();
-        let stack = self.stacks.pop().unwrap_or_default();
-        match self.start(frames, input, memory, stack)? {
+        match self.start(frames, input, memory)? {
             Started::Pushed => {}
-            Started::Done(result, memory, stack) => {
+            Started::Done(result, memory) => {
                 *self.memory = memory;
-                self.stacks.push(stack);
                 return Ok(result);
             }
         }
         loop {
-            let Some(frame) = frames.last_mut() else {
-                unreachable!("the loop returns when the last frame ends")
-            };
+            let frame = frames.top();
             let action =
                 self.hooks.run_interpreter(&mut frame.interpreter, self.table, self.context);
             self.take_error()?;
             let result = match action {
                 InterpreterAction::NewFrame(input) => {
                     let memory = mem::take(&mut frame.interpreter.memory);
-                    let stack = self.stacks.pop().unwrap_or_default();
-                    match self.start(frames, input, memory, stack)? {
+                    match self.start(frames, input, memory)? {
                         Started::Pushed => continue,
-                        Started::Done(result, memory, stack) => {
-                            self.stacks.push(stack);
-                            let Some(parent) = frames.last_mut() else { unreachable!() };
-                            parent.interpreter.memory = memory;
+                        Started::Done(result, memory) => {
+                            frames.top().interpreter.memory = memory;
                             result
                         }
                     }
                 }
                 InterpreterAction::Return(result) => {
-                    let Some(frame) = frames.pop() else { unreachable!() };
-                    let (result, memory, stack) = self.finish(frame, result);
-                    self.stacks.push(stack);
-                    match frames.last_mut() {
-                        Some(parent) => {
-                            parent.interpreter.memory = memory;
-                            result
-                        }
-                        None => {
-                            *self.memory = memory;
-                            return Ok(result);
-                        }
+                    let (result, memory) = self.finish(frames.pop(), result);
+                    if frames.depth == 0 {
+                        *self.memory = memory;
+                        return Ok(result);
                     }
+                    frames.top().interpreter.memory = memory;
+                    result
                 }
                 InterpreterAction::None => {
                     return Err(EVMError::Custom("interpreter stopped without an action".into()));
                 }
             };
-            let Some(parent) = frames.last_mut() else { unreachable!() };
+            let parent = frames.top();
             match result {
                 FrameResult::Call(outcome) => parent.interpreter.insert_call_outcome(outcome),
                 FrameResult::Create(outcome) => parent.interpreter.insert_create_outcome(outcome),
@@ -214,49 +226,71 @@ where
     /// Starts `input` as a child of the frames on `frames` (pushing it there).
     fn start(
         &mut self,
-        frames: &mut Vec<Frame>,
-        mut input: FrameInput,
+        frames: &mut FrameStack,
+        input: FrameInput,
         memory: SharedMemory,
-        stack: Stack,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        if let Some(result) = self.hooks.frame_start(self.context, &mut input) {
-            return Ok(Started::Done(result, memory, stack));
+        // The input goes straight into the frame at the new depth (a kept one, or one built
+        // now), and is used from there: a `FrameInput` is large, and each move copies it.
+        let depth = frames.depth;
+        if let Some(frame) = frames.frames.get_mut(depth) {
+            frame.input = input;
+        } else {
+            let stack = self.stacks.pop().unwrap_or_default();
+            let interpreter = Interpreter::new(
+                &Bytecode::new(),
+                FrameContext::default(),
+                0,
+                self.table.gas,
+                SharedMemory::default(),
+                stack,
+            );
+            let kind = FrameKind::Call { return_memory_offset: 0..0 };
+            let checkpoint = JournalCheckpoint::default();
+            frames.frames.push(Frame { interpreter, checkpoint, kind, input });
         }
-        match input {
-            FrameInput::Call(_) => self.start_call(frames, input, memory, stack),
-            FrameInput::Create(_) => self.start_create(frames, input, memory, stack),
+        let frame = &mut frames.frames[depth];
+        if let Some(result) = self.hooks.frame_start(self.context, &mut frame.input) {
+            return Ok(Started::Done(result, memory));
         }
+        let started = match frame.input {
+            FrameInput::Call(_) => self.start_call(frame, depth, memory)?,
+            FrameInput::Create(_) => self.start_create(frame, depth, memory)?,
+        };
+        if let Started::Pushed = started {
+            frames.depth += 1;
+        }
+        Ok(started)
     }
 
     /// A frame that ended before running: the hooks see its end.
     fn done(
         &mut self,
-        input: FrameInput,
+        input: &FrameInput,
         mut result: FrameResult,
         memory: SharedMemory,
-        stack: Stack,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        self.hooks.frame_end(self.context, &input, &mut result);
-        Ok(Started::Done(result, memory, stack))
+        self.hooks.frame_end(self.context, input, &mut result);
+        Ok(Started::Done(result, memory))
     }
 
+    /// Starts the call in `frame` (its input set), at `depth`.
     fn start_call(
         &mut self,
-        frames: &mut Vec<Frame>,
-        input: FrameInput,
+        frame: &mut Frame,
+        depth: usize,
         memory: SharedMemory,
-        stack: Stack,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let depth = frames.len();
-        let FrameInput::Call(inputs) = &input else { unreachable!("start calls only a call") };
-        let done = |this: &mut Self, input, result, memory, stack, offset: Range<usize>| {
+        let input = &frame.input;
+        let FrameInput::Call(inputs) = input else { unreachable!("start calls only a call") };
+        let done = |this: &mut Self, input, result, memory, offset: Range<usize>| {
             let result = FrameResult::Call(CallOutcome { result, memory_offset: offset });
-            this.done(input, result, memory, stack)
+            this.done(input, result, memory)
         };
         let offset = inputs.return_memory_offset.clone();
         if depth > CALL_STACK_LIMIT {
             let result = result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit);
-            return done(self, input, result, memory, stack, offset);
+            return done(self, input, result, memory, offset);
         }
         let journal = self.context.journal();
         let checkpoint = journal.checkpoint();
@@ -267,7 +301,7 @@ where
             if transfer.is_some() {
                 journal.checkpoint_revert(checkpoint);
                 let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
-                return done(self, input, result, memory, stack, offset);
+                return done(self, input, result, memory, offset);
             }
         }
         if let Some(result) = self.precompiles.run(self.context, inputs)? {
@@ -277,13 +311,13 @@ where
             } else {
                 journal.checkpoint_revert(checkpoint);
             }
-            return done(self, input, result, memory, stack, offset);
+            return done(self, input, result, memory, offset);
         }
         let code = self.load_code(inputs.bytecode_address)?;
         if code.is_empty() {
             self.context.journal().checkpoint_commit();
             let result = result_with_gas(InstructionResult::Stop, inputs.gas_limit);
-            return done(self, input, result, memory, stack, offset);
+            return done(self, input, result, memory, offset);
         }
         let context = FrameContext {
             target_address: inputs.target_address,
@@ -293,12 +327,8 @@ where
             is_static: inputs.is_static,
         };
         let gas_limit = inputs.gas_limit;
-        frames.push(Frame {
-            interpreter: self.interpreter(&code, context, gas_limit, memory, stack),
-            checkpoint,
-            kind: FrameKind::Call { return_memory_offset: offset },
-            input,
-        });
+        let kind = FrameKind::Call { return_memory_offset: offset };
+        self.push(frame, &code, context, gas_limit, memory, checkpoint, kind);
         Ok(Started::Pushed)
     }
 
@@ -318,51 +348,54 @@ where
         }
     }
 
-    fn interpreter(
-        &self,
+    /// Makes `frame` (kept from an earlier frame at its depth, its input already set) the new
+    /// frame, reset in place.
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        frame: &mut Frame,
         code: &Bytecode,
         context: FrameContext,
         gas_limit: u64,
         mut memory: SharedMemory,
-        mut stack: Stack,
-    ) -> Interpreter {
+        checkpoint: JournalCheckpoint,
+        kind: FrameKind,
+    ) {
         memory.new_context();
-        stack.clear();
-        let mut interpreter =
-            Interpreter::new(code, context, gas_limit, self.table.gas, memory, stack);
+        let interpreter = &mut frame.interpreter;
+        interpreter.reset(code, context, gas_limit, &self.table.gas, memory);
         interpreter.memory_limit = self.context.cfg().memory_limit();
-        interpreter
+        frame.checkpoint = checkpoint;
+        frame.kind = kind;
     }
 
+    /// Starts the create in `frame` (its input set), at `depth`.
     fn start_create(
         &mut self,
-        frames: &mut Vec<Frame>,
-        input: FrameInput,
+        frame: &mut Frame,
+        depth: usize,
         memory: SharedMemory,
-        stack: Stack,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let depth = frames.len();
-        let FrameInput::Create(inputs) = &input else {
-            unreachable!("start creates only a create")
-        };
-        let done = |this: &mut Self, input, result, memory, stack| {
+        let input = &frame.input;
+        let FrameInput::Create(inputs) = input else { unreachable!("start creates only a create") };
+        let done = |this: &mut Self, input, result, memory| {
             let result = FrameResult::Create(CreateOutcome { result, address: None });
-            this.done(input, result, memory, stack)
+            this.done(input, result, memory)
         };
         if depth > CALL_STACK_LIMIT {
             let result = result_with_gas(InstructionResult::CallTooDeep, inputs.gas_limit);
-            return done(self, input, result, memory, stack);
+            return done(self, input, result, memory);
         }
         let journal = self.context.journal();
         let caller = journal.load_account(inputs.caller).map_err(EVMError::Database)?;
         if caller.data.info.balance < inputs.value {
             let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
-            return done(self, input, result, memory, stack);
+            return done(self, input, result, memory);
         }
         let old_nonce = caller.data.info.nonce;
         if journal.inc_nonce(inputs.caller).is_none() {
             let result = result_with_gas(InstructionResult::NonceOverflow, inputs.gas_limit);
-            return done(self, input, result, memory, stack);
+            return done(self, input, result, memory);
         }
         let address = inputs.created_address(old_nonce);
         journal.load_account(address).map_err(EVMError::Database)?;
@@ -373,11 +406,11 @@ where
             Ok(checkpoint) => checkpoint,
             Err(TransferError::CreateCollision) => {
                 let result = result_with_gas(InstructionResult::CreateCollision, inputs.gas_limit);
-                return done(self, input, result, memory, stack);
+                return done(self, input, result, memory);
             }
             Err(_) => {
                 let result = result_with_gas(InstructionResult::OutOfFunds, inputs.gas_limit);
-                return done(self, input, result, memory, stack);
+                return done(self, input, result, memory);
             }
         };
         let code = Bytecode::new_raw(inputs.init_code.clone());
@@ -389,25 +422,22 @@ where
             is_static: false,
         };
         let gas_limit = inputs.gas_limit;
-        frames.push(Frame {
-            interpreter: self.interpreter(&code, context, gas_limit, memory, stack),
-            checkpoint,
-            kind: FrameKind::Create { address },
-            input,
-        });
+        let kind = FrameKind::Create { address };
+        self.push(frame, &code, context, gas_limit, memory, checkpoint, kind);
         Ok(Started::Pushed)
     }
 
     fn finish(
         &mut self,
-        frame: Frame,
+        frame: &mut Frame,
         mut result: InterpreterResult,
-    ) -> (FrameResult, SharedMemory, Stack) {
-        let Frame { interpreter, checkpoint, kind, input } = frame;
-        let Interpreter { mut memory, stack, .. } = interpreter;
+    ) -> (FrameResult, SharedMemory) {
+        let mut memory = mem::take(&mut frame.interpreter.memory);
         memory.free_context();
-        let mut frame_result = match kind {
-            FrameKind::Call { return_memory_offset } => {
+        let checkpoint = frame.checkpoint;
+        let mut frame_result = match frame.kind {
+            FrameKind::Call { ref return_memory_offset } => {
+                let return_memory_offset = return_memory_offset.clone();
                 let journal = self.context.journal();
                 if result.result.is_ok() {
                     journal.checkpoint_commit();
@@ -421,8 +451,8 @@ where
                 FrameResult::Create(CreateOutcome { result, address: created.then_some(address) })
             }
         };
-        self.hooks.frame_end(self.context, &input, &mut frame_result);
-        (frame_result, memory, stack)
+        self.hooks.frame_end(self.context, &frame.input, &mut frame_result);
+        (frame_result, memory)
     }
 
     /// Checks and stores the code a successful init code returned; reverts otherwise.

@@ -32,7 +32,12 @@ pub struct FrameContext {
 pub struct Interpreter {
     /// Points at the next opcode inside `code`'s padded bytes.
     ip: *const u8,
-    pub(crate) code: LegacyCode,
+    /// The code run (holding it keeps `legacy` valid).
+    code: Bytecode,
+    /// `code`'s legacy code: inside `code`'s reference-counted allocation, or the static
+    /// empty code. A pointer, so starting a frame costs one reference count, not a copy of
+    /// the analysed code's parts.
+    legacy: *const LegacyCode,
     /// Gas of this frame.
     pub gas: Gas,
     /// Operand stack.
@@ -53,8 +58,9 @@ pub struct Interpreter {
     pub(crate) next_action: InterpreterAction,
 }
 
-// SAFETY: `ip` points into `code`'s reference-counted, immutable buffer, which the
-// interpreter owns; moving the interpreter to another thread moves that ownership too.
+// SAFETY: `ip` and `legacy` point into `code`'s reference-counted, immutable data (or static
+// data), which the interpreter owns; moving the interpreter to another thread moves that
+// ownership too.
 unsafe impl Send for Interpreter {}
 // SAFETY: `&Interpreter` allows no mutation through `ip`.
 unsafe impl Sync for Interpreter {}
@@ -69,11 +75,14 @@ impl Interpreter {
         memory: SharedMemory,
         stack: Stack,
     ) -> Self {
-        let code = code.to_legacy();
-        let ip = code.padded_bytes().as_ptr();
+        let code = code.executable();
+        let legacy = Self::legacy_of(&code);
+        // SAFETY: `legacy` points into `code`, alive (see `legacy_of`).
+        let ip = unsafe { (*legacy).padded_bytes().as_ptr() };
         Self {
             ip,
             code,
+            legacy,
             gas: Gas::new(gas_limit),
             stack,
             memory,
@@ -87,17 +96,60 @@ impl Interpreter {
         }
     }
 
+    /// Makes this interpreter a new frame in place: the same as [`Interpreter::new`] with this
+    /// interpreter's stack (cleared). A frame loop that keeps its interpreters reuses them this
+    /// way instead of building (and moving) a new, large one per call.
+    pub fn reset(
+        &mut self,
+        code: &Bytecode,
+        context: FrameContext,
+        gas_limit: u64,
+        params: &GasParams,
+        memory: SharedMemory,
+    ) {
+        self.code = code.executable();
+        self.legacy = Self::legacy_of(&self.code);
+        self.ip = self.code().padded_bytes().as_ptr();
+        self.gas = Gas::new(gas_limit);
+        self.stack.clear();
+        self.memory = memory;
+        self.return_data = Bytes::new();
+        self.context = context;
+        self.params = *params;
+        self.memory_limit = u64::MAX;
+        self.control = InstructionResult::Continue;
+        self.output = Bytes::new();
+        self.next_action = InterpreterAction::None;
+    }
+
+    /// Where `code`'s legacy code is: inside its shared allocation (which does not move
+    /// with `code`), or static.
+    fn legacy_of(code: &Bytecode) -> *const LegacyCode {
+        match code.legacy() {
+            Some(legacy) => legacy,
+            None => unreachable!("executable code is legacy code"),
+        }
+    }
+
     /// The code being run.
     #[inline]
     pub fn code(&self) -> &LegacyCode {
-        &self.code
+        // SAFETY: `legacy` points into `self.code` (or static data), alive while `self` is.
+        unsafe { &*self.legacy }
+    }
+
+    /// The code and the memory, borrowed together (CODECOPY).
+    #[inline]
+    pub(crate) fn code_and_memory(&mut self) -> (&LegacyCode, &mut SharedMemory) {
+        // SAFETY: as in `code`; the code is no part of the memory.
+        (unsafe { &*self.legacy }, &mut self.memory)
     }
 
     /// Program counter: offset of the next opcode.
     #[inline]
     pub fn pc(&self) -> usize {
         // SAFETY: `ip` always points into the padded code buffer.
-        unsafe { self.ip.offset_from(self.code.padded_bytes().as_ptr()) as usize }
+        unsafe { self.ip.offset_from(self.code().padded_bytes().as_ptr()) as usize }
     }
 
     /// The opcode at the program counter.
@@ -151,9 +203,10 @@ impl Interpreter {
     #[inline]
     pub(crate) fn jump(&mut self, dest: U256) {
         let dest = usize::try_from(dest).unwrap_or(usize::MAX);
-        if self.code.jump_table().is_valid(dest) {
+        let code = self.code();
+        if code.jump_table().is_valid(dest) {
             // SAFETY: valid destinations are inside the code.
-            self.ip = unsafe { self.code.padded_bytes().as_ptr().add(dest) };
+            self.ip = unsafe { code.padded_bytes().as_ptr().add(dest) };
         } else {
             self.halt(InstructionResult::InvalidJump);
         }

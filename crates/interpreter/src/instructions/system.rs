@@ -72,7 +72,11 @@ fn copy_to_memory(
     let data_offset = usize::try_from(data_offset).unwrap_or(usize::MAX);
     let data: &[u8] = match source {
         CopySource::CallData => &interp.context.input,
-        CopySource::Code => interp.code.original_bytes(),
+        CopySource::Code => {
+            let (code, memory) = interp.code_and_memory();
+            memory.set_data(memory_offset, data_offset, len, code.original_bytes());
+            return;
+        }
         CopySource::ReturnData => &interp.return_data,
     };
     interp.memory.set_data(memory_offset, data_offset, len, data);
