@@ -6,22 +6,21 @@
 //! environment is converted here, the only place that knows revm.
 
 use crate::scenario::{PreAccount, Scenario, WorldAccount, world};
+use lamina_bench::revm_tx_env;
 use lamina_context_interface::{
-    BlobExcessGasAndPrice, BlobParams, EVMError, ExecutionResult, Output, TxKind,
+    BlobExcessGasAndPrice, BlobParams, EVMError, ExecutionResult, Output,
 };
 use lamina_handler::{ExecuteCommitEvm, ExecuteEvm};
 use lamina_primitives::{Address, B256, Bytes, KECCAK_EMPTY, Log, SpecId, U256, eip4844};
 use revm::{
     Context, ExecuteCommitEvm as _, ExecuteEvm as _, MainBuilder, MainContext,
-    context::{BlockEnv as RevmBlockEnv, CfgEnv as RevmCfgEnv, TxEnv as RevmTxEnv},
+    context::{BlockEnv as RevmBlockEnv, CfgEnv as RevmCfgEnv},
     context_interface::{
         block::BlobExcessGasAndPrice as RevmBlobExcessGasAndPrice,
-        either::Either,
         result::{ExecutionResult as RevmResult, HaltReason as RevmHalt, Output as RevmOutput},
-        transaction::{AccessList, AccessListItem, Authorization, SignedAuthorization},
     },
     database::{AccountState, CacheDB, EmptyDB},
-    primitives::{TxKind as RevmTxKind, hardfork::SpecId as RevmSpecId},
+    primitives::hardfork::SpecId as RevmSpecId,
     state::{AccountInfo, Bytecode},
 };
 use std::collections::BTreeMap;
@@ -229,53 +228,6 @@ fn revm_db(accounts: &[PreAccount]) -> CacheDB<EmptyDB> {
     db
 }
 
-fn revm_tx(scenario: &Scenario) -> RevmTxEnv {
-    let tx = &scenario.tx;
-    RevmTxEnv {
-        tx_type: tx.tx_type,
-        caller: tx.caller,
-        gas_limit: tx.gas_limit,
-        gas_price: tx.gas_price,
-        kind: match tx.kind {
-            TxKind::Call(to) => RevmTxKind::Call(to),
-            TxKind::Create => RevmTxKind::Create,
-        },
-        value: tx.value,
-        data: tx.data.clone(),
-        nonce: tx.nonce,
-        chain_id: tx.chain_id,
-        access_list: AccessList(
-            tx.access_list
-                .iter()
-                .map(|item| AccessListItem {
-                    address: item.address,
-                    storage_keys: item.storage_keys.clone(),
-                })
-                .collect(),
-        ),
-        gas_priority_fee: tx.gas_priority_fee,
-        blob_hashes: tx.blob_hashes.clone(),
-        max_fee_per_blob_gas: tx.max_fee_per_blob_gas,
-        authorization_list: tx
-            .authorization_list
-            .iter()
-            .map(|auth| {
-                let inner = Authorization {
-                    chain_id: auth.inner.chain_id,
-                    address: auth.inner.address,
-                    nonce: auth.inner.nonce,
-                };
-                Either::Left(SignedAuthorization::new_unchecked(
-                    inner,
-                    auth.y_parity.saturating_to::<u8>(),
-                    auth.r,
-                    auth.s,
-                ))
-            })
-            .collect(),
-    }
-}
-
 /// revm's run of `scenario`, which [`comparable`] accepted.
 pub fn revm(scenario: &Scenario) -> Outcome {
     let spec = revm_spec(scenario.spec).expect("a comparable scenario");
@@ -305,7 +257,7 @@ pub fn revm(scenario: &Scenario) -> Outcome {
         .with_block(block)
         .with_cfg(cfg)
         .build_mainnet();
-    let result = match evm.transact(revm_tx(scenario)) {
+    let result = match evm.transact(revm_tx_env(&scenario.tx)) {
         Ok(result) => result,
         Err(error) => return Outcome::Invalid(format!("{error:?}")),
     };

@@ -41,7 +41,7 @@ pub use evm::{Evm, Lamina};
 pub use hexx::{HexError, decode_hexx};
 pub use outcome::{FieldDiff, Outcome, load_revm_outcomes};
 #[cfg(feature = "revm")]
-pub use revm_evm::{Revm, RevmCase, RevmExecution};
+pub use revm_evm::{Revm, RevmCase, RevmExecution, revm_tx_env};
 pub use run::{Execution, StateDigest, execute, run, run_case, state_digest};
 pub use setup::{Benchmark, Case, Exec, PreAccount, load_benchmarks};
 #[cfg(feature = "revm")]

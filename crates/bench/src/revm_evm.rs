@@ -19,7 +19,8 @@ use revm::{
     },
     context_interface::{
         block::BlobExcessGasAndPrice,
-        transaction::{AccessList, AccessListItem},
+        either::Either,
+        transaction::{AccessList, AccessListItem, Authorization, SignedAuthorization},
     },
     database::{AccountState, CacheDB, EmptyDB},
     primitives::{TxKind as RevmTxKind, hardfork::SpecId as RevmSpecId},
@@ -217,13 +218,20 @@ fn block_env(block: &BlockEnv) -> RevmBlockEnv {
     }
 }
 
-/// revm's transaction. EIP-7702 authorizations are refused: no shared benchmark has one, and
-/// their signatures would need a conversion that nothing here would test.
+/// revm's transaction for a benchmark. EIP-7702 authorizations are refused: no shared
+/// benchmark has one, so a case with one is a setup error rather than an untimed surprise.
 fn tx_env(tx: &TxEnv, name: &str) -> Result<RevmTxEnv, Error> {
     if !tx.authorization_list.is_empty() {
         return Err(Error::setup(name, "EIP-7702 authorizations are not converted for revm"));
     }
-    Ok(RevmTxEnv {
+    Ok(revm_tx_env(tx))
+}
+
+/// revm's transaction for Lamina's, field by field (the one conversion the side-by-side
+/// runs and the differential test against revm share). Authorizations go over as signed,
+/// unrecovered ones: revm recovers each authority itself, as Lamina does.
+pub fn revm_tx_env(tx: &TxEnv) -> RevmTxEnv {
+    RevmTxEnv {
         tx_type: tx.tx_type,
         caller: tx.caller,
         gas_limit: tx.gas_limit,
@@ -248,6 +256,22 @@ fn tx_env(tx: &TxEnv, name: &str) -> Result<RevmTxEnv, Error> {
         gas_priority_fee: tx.gas_priority_fee,
         blob_hashes: tx.blob_hashes.clone(),
         max_fee_per_blob_gas: tx.max_fee_per_blob_gas,
-        authorization_list: Vec::new(),
-    })
+        authorization_list: tx
+            .authorization_list
+            .iter()
+            .map(|auth| {
+                let inner = Authorization {
+                    chain_id: auth.inner.chain_id,
+                    address: auth.inner.address,
+                    nonce: auth.inner.nonce,
+                };
+                Either::Left(SignedAuthorization::new_unchecked(
+                    inner,
+                    auth.y_parity.saturating_to::<u8>(),
+                    auth.r,
+                    auth.s,
+                ))
+            })
+            .collect(),
+    }
 }
