@@ -1,6 +1,9 @@
 //! The `Bytecode` type and its analysis.
 
-use crate::opcode::{self, OPCODE_INFO};
+use crate::{
+    blocks::{BlockCache, Blocks},
+    opcode::{self, OPCODE_INFO},
+};
 use alloc::sync::Arc;
 use core::fmt;
 use lamina_primitives::{
@@ -63,6 +66,8 @@ pub struct LegacyCode {
     padded: Bytes,
     len: usize,
     jump_table: JumpTable,
+    /// Basic-block analyses, made on first run under each static-gas table.
+    blocks: BlockCache,
 }
 
 impl LegacyCode {
@@ -74,7 +79,12 @@ impl LegacyCode {
         let mut padded = alloc::vec::Vec::with_capacity(raw.len() + PADDING);
         padded.extend_from_slice(raw);
         padded.resize(raw.len() + PADDING, 0);
-        Self { padded: padded.into(), len: raw.len(), jump_table: JumpTable::analyse(raw) }
+        Self {
+            padded: padded.into(),
+            len: raw.len(),
+            jump_table: JumpTable::analyse(raw),
+            blocks: BlockCache::new(),
+        }
     }
 
     /// The code without padding.
@@ -93,6 +103,19 @@ impl LegacyCode {
     #[inline]
     pub fn jump_table(&self) -> &JumpTable {
         &self.jump_table
+    }
+
+    /// The code's basic blocks under the static-gas table with fingerprint `key`
+    /// ([`crate::static_gas_key`]), analysed on first use with `static_gas()` and kept with the
+    /// code, so every later frame running it (in any transaction, on any thread) reuses them.
+    /// `None` for empty code (nothing to analyse) and when [`BlockCache::CAPACITY`] other
+    /// tables' analyses are already kept.
+    pub fn blocks(&self, key: u64, static_gas: impl FnOnce() -> [u64; 256]) -> Option<&Blocks> {
+        if self.len == 0 {
+            return None;
+        }
+        self.blocks
+            .get_or_insert(key, || Blocks::analyse(self.original_bytes(), &static_gas(), key))
     }
 }
 
@@ -140,6 +163,7 @@ static EMPTY_LEGACY: LegacyCode = LegacyCode {
     padded: Bytes::from_static(&PADDED_EMPTY),
     len: 0,
     jump_table: JumpTable { bits: Bytes::new(), len: 0 },
+    blocks: BlockCache::new(),
 };
 
 /// Account code, analysed once. Cloning is cheap (reference counted), and the value is one

@@ -15,8 +15,10 @@
 
 extern crate alloc;
 
+pub mod blocks;
 mod bytecode;
 pub mod opcode;
 
+pub use blocks::{BlockCheck, Blocks, static_gas_key};
 pub use bytecode::{Bytecode, Eip7702Code, JumpTable, LegacyCode, PADDING};
 pub use opcode::{OPCODE_INFO, OpCode, OpCodeInfo};

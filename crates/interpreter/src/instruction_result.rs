@@ -17,6 +17,9 @@ pub enum InstructionResult {
     Revert,
     /// Paused to run a call or create frame (internal).
     CallOrCreate,
+    /// Leaving the loop that checks once per basic block for the one that checks every
+    /// instruction (internal to [`crate::Interpreter::run`]; never seen outside it).
+    CheckEachInstruction,
     /// A CREATE whose init code was too large (EIP-3860): the creating frame halts.
     CreateInitCodeSizeLimit,
     /// Out of gas.
@@ -82,7 +85,9 @@ impl InstructionResult {
     /// An exceptional halt: all gas of the frame is consumed.
     #[inline]
     pub const fn is_error(self) -> bool {
-        !self.is_ok() && !self.is_revert() && !matches!(self, Self::Continue | Self::CallOrCreate)
+        !self.is_ok()
+            && !self.is_revert()
+            && !matches!(self, Self::Continue | Self::CallOrCreate | Self::CheckEachInstruction)
     }
 
     /// Success or revert: the frame hands back its remaining gas.

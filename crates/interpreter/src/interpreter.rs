@@ -4,7 +4,7 @@ use crate::{
     CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult, InstructionTable,
     InterpreterAction, InterpreterResult, SharedMemory, Stack, memory::num_words,
 };
-use lamina_bytecode::{Bytecode, LegacyCode};
+use lamina_bytecode::{Blocks, Bytecode, LegacyCode};
 use lamina_primitives::{Address, Bytes, U256};
 
 /// The call context a frame runs in.
@@ -20,6 +20,19 @@ pub struct FrameContext {
     pub input: Bytes,
     /// Whether state changes are forbidden.
     pub is_static: bool,
+}
+
+/// How the loop checks each instruction's stack needs and static gas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Checks {
+    /// Not decided yet: the frame has not started.
+    Fresh,
+    /// Once per basic block, from the code's block analysis (`Interpreter::blocks`).
+    PerBlock,
+    /// Before every instruction: for inspected frames, tables with custom instructions, and a
+    /// block whose checks failed (the frame then fails inside that block, at the exact
+    /// instruction the per-instruction checks name).
+    PerInstruction,
 }
 
 /// One frame's machine: code, program counter, stack, memory, gas.
@@ -56,6 +69,10 @@ pub struct Interpreter {
     pub(crate) control: InstructionResult,
     pub(crate) output: Bytes,
     pub(crate) next_action: InterpreterAction,
+    checks: Checks,
+    /// The code's blocks under the running table, inside `code`'s allocation (valid while
+    /// `checks` is `PerBlock`).
+    blocks: *const Blocks,
 }
 
 // SAFETY: `ip` and `legacy` point into `code`'s reference-counted, immutable data (or static
@@ -93,6 +110,8 @@ impl Interpreter {
             control: InstructionResult::Continue,
             output: Bytes::new(),
             next_action: InterpreterAction::None,
+            checks: Checks::Fresh,
+            blocks: core::ptr::null(),
         }
     }
 
@@ -120,6 +139,8 @@ impl Interpreter {
         self.control = InstructionResult::Continue;
         self.output = Bytes::new();
         self.next_action = InterpreterAction::None;
+        self.checks = Checks::Fresh;
+        self.blocks = core::ptr::null();
     }
 
     /// Where `code`'s legacy code is: inside its shared allocation (which does not move
@@ -199,10 +220,15 @@ impl Interpreter {
         unsafe { core::slice::from_raw_parts(self.ip, len) }
     }
 
-    /// Jumps to `dest` if it is a JUMPDEST; halts with `InvalidJump` otherwise.
-    #[inline]
+    /// Jumps to `dest` if it is a JUMPDEST (entering the block there); halts with
+    /// `InvalidJump` otherwise.
+    #[inline(always)]
     pub(crate) fn jump(&mut self, dest: U256) {
         let dest = usize::try_from(dest).unwrap_or(usize::MAX);
+        if self.checks == Checks::PerBlock {
+            self.jump_to_block(dest);
+            return;
+        }
         let code = self.code();
         if code.jump_table().is_valid(dest) {
             // SAFETY: valid destinations are inside the code.
@@ -210,6 +236,75 @@ impl Interpreter {
         } else {
             self.halt(InstructionResult::InvalidJump);
         }
+    }
+
+    /// The jump of [`Interpreter::jump`] when checking per block: one lookup both validates
+    /// the destination (a JUMPDEST opcode at a block start, hence not inside push data) and
+    /// finds the block's checks.
+    #[inline(always)]
+    fn jump_to_block(&mut self, dest: usize) {
+        // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
+        let blocks = unsafe { &*self.blocks };
+        let Some(block) = blocks.at(dest) else {
+            self.halt(InstructionResult::InvalidJump);
+            return;
+        };
+        let code = self.code().padded_bytes();
+        // Block starts are at most the code's length, inside the padded bytes.
+        if code[dest] != lamina_bytecode::opcode::JUMPDEST {
+            self.halt(InstructionResult::InvalidJump);
+            return;
+        }
+        // SAFETY: as above, `dest` is inside the padded bytes.
+        self.ip = unsafe { code.as_ptr().add(dest) };
+        if !(block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)) {
+            self.checks = Checks::PerInstruction;
+            self.control = InstructionResult::CheckEachInstruction;
+        }
+    }
+
+    /// Called by an instruction when the next one (at `ip`) starts a basic block: after a
+    /// jump, a JUMPI that does not jump, GAS and SSTORE. Charges the block's static gas and
+    /// checks its stack needs at once; when they are not met, the loop goes back to checking
+    /// instruction by instruction from here, which finds the exact failing instruction.
+    #[inline(always)]
+    pub(crate) fn enter_block(&mut self) {
+        if self.checks == Checks::PerBlock && !self.try_enter_block() {
+            self.checks = Checks::PerInstruction;
+            self.control = InstructionResult::CheckEachInstruction;
+        }
+    }
+
+    /// As [`Interpreter::enter_block`], outside an instruction: the next `run` starts there.
+    #[inline]
+    fn resume_block(&mut self) {
+        if self.checks == Checks::PerBlock && !self.try_enter_block() {
+            self.checks = Checks::PerInstruction;
+        }
+    }
+
+    #[inline(always)]
+    fn try_enter_block(&mut self) -> bool {
+        let pc = self.pc();
+        // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
+        let blocks = unsafe { &*self.blocks };
+        match blocks.at(pc) {
+            Some(block) => {
+                block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)
+            }
+            None => false,
+        }
+    }
+
+    /// Decides how a fresh frame is checked: per block when the table allows it and the
+    /// code's analysis for the table is (or can be) kept, per instruction otherwise.
+    fn start<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>) {
+        self.checks = Checks::PerInstruction;
+        let Some(key) = table.block_key() else { return };
+        let Some(blocks) = self.code().blocks(key, || table.static_gas()) else { return };
+        self.blocks = blocks;
+        self.checks = Checks::PerBlock;
+        self.resume_block();
     }
 
     /// Grows memory to cover `len` bytes at `offset`, charging for it. `false` (and the frame
@@ -259,10 +354,15 @@ impl Interpreter {
         }
     }
 
-    /// Runs one instruction (for inspecting loops; the plain loop is [`Interpreter::run`]).
+    /// Runs one instruction with its checks (for inspecting loops; the plain loop is
+    /// [`Interpreter::run`]). A frame driven by `step` is checked instruction by instruction
+    /// throughout.
     #[inline(always)]
     pub fn step<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
-        let instruction = &table.instructions[self.current_opcode() as usize];
+        if self.checks == Checks::Fresh {
+            self.checks = Checks::PerInstruction;
+        }
+        let instruction = table.instruction(self.current_opcode());
         let len = self.stack.len();
         if len < instruction.min_stack as usize {
             self.halt(InstructionResult::StackUnderflow);
@@ -286,10 +386,27 @@ impl Interpreter {
         table: &InstructionTable<H>,
         host: &mut H,
     ) -> InterpreterAction {
-        while self.control == InstructionResult::Continue {
-            self.step(table, host);
+        if self.checks == Checks::Fresh {
+            self.start(table);
         }
-        self.take_action()
+        loop {
+            if self.checks == Checks::PerBlock {
+                // The hot loop: the block's checks were made on entering it.
+                while self.control == InstructionResult::Continue {
+                    let opcode = self.current_opcode();
+                    self.skip(1);
+                    (table.function(opcode))(self, host);
+                }
+            } else {
+                while self.control == InstructionResult::Continue {
+                    self.step(table, host);
+                }
+            }
+            if self.control != InstructionResult::CheckEachInstruction {
+                return self.take_action();
+            }
+            self.control = InstructionResult::Continue;
+        }
     }
 
     /// What the frame asks for after it stopped running.
@@ -328,6 +445,7 @@ impl Interpreter {
         }
         self.return_data = result.output;
         self.stack.push(U256::from(success as u8));
+        self.resume_block();
     }
 
     /// Resumes after a create with its outcome: the address or zero, return data, gas.
@@ -346,6 +464,7 @@ impl Interpreter {
             _ => U256::ZERO,
         };
         self.stack.push(pushed);
+        self.resume_block();
     }
 
     /// Takes back a child's unused gas and refund; returns whether it succeeded.

@@ -198,7 +198,12 @@ impl Stack {
         let top = self.len - 1;
         unsafe {
             let ptr = self.ptr_mut();
-            core::ptr::swap(ptr.add(top), ptr.add(top - n));
+            // Both words in registers, then both stores: `ptr::swap` goes through a
+            // temporary on the native stack.
+            let (a, b) = (ptr.add(top), ptr.add(top - n));
+            let (word_a, word_b) = (a.read(), b.read());
+            a.write(word_b);
+            b.write(word_a);
         }
     }
 }

@@ -25,7 +25,8 @@
 //! `InstructionTable::new(SpecId::CANCUN).eip7939()`.
 
 use crate::{GasParams, Host, Interpreter, SstoreRule, instructions::*};
-use lamina_bytecode::{OPCODE_INFO, opcode::*};
+use core::sync::atomic::{AtomicU64, Ordering};
+use lamina_bytecode::{OPCODE_INFO, opcode::*, static_gas_key};
 use lamina_primitives::{STACK_LIMIT, SpecId};
 
 /// An instruction: `fn(&mut Interpreter, &mut H)`.
@@ -83,18 +84,92 @@ impl<H: ?Sized> Instruction<H> {
 }
 
 /// 256 instructions and the gas parameters of one fork.
+///
+/// A table built from the fork tables, the `eipNNNN` functions and
+/// [`InstructionTable::set_static_gas`] runs code block by block: the interpreter checks the
+/// static gas and stack needs of each basic block once, from an analysis kept with the code
+/// ([`lamina_bytecode::Blocks`]). A table with an instruction replaced or added by
+/// [`InstructionTable::insert`] runs with the checks before every instruction instead, since
+/// the analysis cannot know what a custom instruction does to control flow or gas.
 pub struct InstructionTable<H: ?Sized> {
     /// One entry per opcode byte.
-    pub instructions: [Instruction<H>; 256],
+    instructions: [Instruction<H>; 256],
+    /// The entries' functions alone: the loop that checks per block needs nothing else, and
+    /// 8-byte entries index without a multiplication.
+    functions: [InstructionFn<H>; 256],
     /// Dynamic gas prices and rules.
     pub gas: GasParams,
     /// The fork the table was built for.
     pub spec: SpecId,
+    /// Whether every instruction is the fork's own (see the type's documentation).
+    standard: bool,
+    /// Fingerprint of the static gas ([`lamina_bytecode::static_gas_key`]); zero until first
+    /// asked for, and again after any change.
+    block_key: AtomicU64,
 }
 
 impl<H: ?Sized> Clone for InstructionTable<H> {
     fn clone(&self) -> Self {
-        Self { instructions: self.instructions, gas: self.gas, spec: self.spec }
+        Self {
+            instructions: self.instructions,
+            functions: self.functions,
+            gas: self.gas,
+            spec: self.spec,
+            standard: self.standard,
+            block_key: AtomicU64::new(self.block_key.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+impl<H: ?Sized> InstructionTable<H> {
+    /// The instruction of each opcode byte.
+    #[inline]
+    pub fn instructions(&self) -> &[Instruction<H>; 256] {
+        &self.instructions
+    }
+
+    /// The instruction of `opcode`.
+    #[inline]
+    pub fn instruction(&self, opcode: u8) -> &Instruction<H> {
+        &self.instructions[opcode as usize]
+    }
+
+    /// The function of `opcode`.
+    #[inline(always)]
+    pub fn function(&self, opcode: u8) -> InstructionFn<H> {
+        self.functions[opcode as usize]
+    }
+
+    /// The static gas of every opcode.
+    pub fn static_gas(&self) -> [u64; 256] {
+        self.instructions.map(|instruction| instruction.static_gas)
+    }
+
+    /// The fingerprint blocks are analysed under, or `None` when the table has custom
+    /// instructions and runs without block checks.
+    #[inline]
+    pub fn block_key(&self) -> Option<u64> {
+        if !self.standard {
+            return None;
+        }
+        match self.block_key.load(Ordering::Relaxed) {
+            0 => Some(self.compute_block_key()),
+            key => Some(key),
+        }
+    }
+
+    #[cold]
+    fn compute_block_key(&self) -> u64 {
+        let key = static_gas_key(&self.static_gas());
+        self.block_key.store(key, Ordering::Relaxed);
+        key
+    }
+
+    /// Sets an entry: every change goes through here, so the fingerprint is never stale.
+    fn replace(&mut self, opcode: u8, instruction: Instruction<H>) {
+        self.instructions[opcode as usize] = instruction;
+        self.functions[opcode as usize] = instruction.function;
+        *self.block_key.get_mut() = 0;
     }
 }
 
@@ -135,28 +210,35 @@ impl<H: Host + ?Sized> InstructionTable<H> {
         self
     }
 
-    /// Sets the instruction for `opcode` (custom opcodes, or replacing one).
+    /// Sets the instruction for `opcode` (custom opcodes, or replacing one). The table then
+    /// runs code with checks before every instruction (see the type's documentation).
     pub fn insert(&mut self, opcode: u8, instruction: Instruction<H>) -> &mut Self {
-        self.instructions[opcode as usize] = instruction;
+        self.replace(opcode, instruction);
+        self.standard = false;
         self
     }
 
-    /// Changes the static gas of `opcode`.
+    /// Changes the static gas of `opcode` (block checks stay on: the analysis is redone for
+    /// the new costs).
     pub fn set_static_gas(&mut self, opcode: u8, gas: u64) -> &mut Self {
-        self.instructions[opcode as usize].static_gas = gas;
+        let instruction = Instruction { static_gas: gas, ..self.instructions[opcode as usize] };
+        self.replace(opcode, instruction);
         self
     }
 
     fn set(&mut self, opcode: u8, function: InstructionFn<H>, static_gas: u64) {
-        self.instructions[opcode as usize] = Instruction::for_opcode(opcode, function, static_gas);
+        self.replace(opcode, Instruction::for_opcode(opcode, function, static_gas));
     }
 
     /// Frontier: the original instruction set.
     pub fn frontier() -> Self {
         let mut t = Self {
             instructions: [Instruction::new(control::unknown, 0, 0, 0); 256],
+            functions: [control::unknown; 256],
             gas: GasParams::FRONTIER,
             spec: SpecId::FRONTIER,
+            standard: true,
+            block_key: AtomicU64::new(0),
         };
         t.set(STOP, control::stop, 0);
         t.set(ADD, arithmetic::add, 3);

@@ -129,9 +129,24 @@ fn run_to_end(
     input: Bytes,
     child_reverts: bool,
 ) -> Result<(InterpreterResult, usize), TestCaseError> {
+    let (result, requests, _) = run_frame(code, spec, gas_limit, input, child_reverts, false)?;
+    Ok((result, requests))
+}
+
+/// As [`run_to_end`], returning the frame too, driven by `run` or (`step_by_step`) by
+/// `step`; the requests it made are recorded in the host's log of calls.
+fn run_frame(
+    code: &[u8],
+    spec: SpecId,
+    gas_limit: u64,
+    input: Bytes,
+    child_reverts: bool,
+    step_by_step: bool,
+) -> Result<(InterpreterResult, usize, Frame), TestCaseError> {
     let context = FrameContext { input, ..context() };
     let mut frame =
         Frame::with(code, InstructionTable::new(spec), gas_limit, context, TestHost::default());
+    frame.step_by_step = step_by_step;
     // Every request costs at least CALL's Frontier price, 40, which no failed outcome hands
     // back (a value stipend is paid for by the 9000 charged with it), so no frame makes more
     // than gas_limit / 40 requests.
@@ -140,9 +155,10 @@ fn run_to_end(
     loop {
         let remaining_before = frame.interp.gas.remaining();
         match frame.run() {
-            InterpreterAction::Return(result) => return Ok((result, requests)),
+            InterpreterAction::Return(result) => return Ok((result, requests, frame)),
             InterpreterAction::NewFrame(input) => {
                 requests += 1;
+                frame.host.requests.push(format!("{input:?}"));
                 prop_assert!(requests as u64 <= max_requests, "{requests} requests");
                 prop_assert!(frame.interp.gas.remaining() < remaining_before);
                 let (limit, result) = match &input {
@@ -200,6 +216,50 @@ proptest! {
     ) {
         let (result, _) = run_to_end(&code, spec, gas_limit, input.into(), child_reverts)?;
         check_result(&result, gas_limit)?;
+    }
+
+    /// Checking once per basic block is an optimisation only: every frame ends as checking
+    /// before each instruction makes it end, with the same gas, output, stack, memory, host
+    /// effects and calls. A failing frame may name another exceptional halt (out of gas
+    /// inside a block whose later instructions could not have been paid for): every
+    /// exceptional halt consumes the gas and undoes the frame alike.
+    #[test]
+    fn block_checks_equal_instruction_checks(
+        code in code(),
+        spec in spec(),
+        gas_limit in prop_oneof![0u64..=3_000, 0u64..=1_000_000],
+        input in prop::collection::vec(any::<u8>(), 0..64),
+        child_reverts in any::<bool>(),
+    ) {
+        let input = Bytes::from(input);
+        let (by_block, _, block_frame) =
+            run_frame(&code, spec, gas_limit, input.clone(), child_reverts, false)?;
+        let (by_step, _, step_frame) =
+            run_frame(&code, spec, gas_limit, input, child_reverts, true)?;
+        prop_assert_eq!(by_block.result.is_error(), by_step.result.is_error());
+        prop_assert_eq!(&block_frame.host.requests, &step_frame.host.requests);
+        if by_block.result.is_error() {
+            prop_assert_eq!(by_block.gas.remaining(), by_step.gas.remaining());
+            prop_assert_eq!(by_block.gas.refunded(), by_step.gas.refunded());
+            if by_block.result != by_step.result {
+                prop_assert!(
+                    matches!(by_block.result, IR::OutOfGas | IR::MemoryOOG),
+                    "{:?} by block, {:?} by instruction", by_block.result, by_step.result
+                );
+            }
+        } else {
+            prop_assert_eq!(&by_block, &by_step);
+            prop_assert_eq!(block_frame.stack(), step_frame.stack());
+            prop_assert_eq!(block_frame.memory(), step_frame.memory());
+            let (a, b) = (&block_frame.host, &step_frame.host);
+            prop_assert_eq!(&a.storage, &b.storage);
+            prop_assert_eq!(&a.sstores, &b.sstores);
+            prop_assert_eq!(&a.transient, &b.transient);
+            prop_assert_eq!(&a.logs, &b.logs);
+            prop_assert_eq!(&a.warm_accounts, &b.warm_accounts);
+            prop_assert_eq!(&a.warm_slots, &b.warm_slots);
+            prop_assert_eq!(&a.destroyed, &b.destroyed);
+        }
     }
 
     #[test]

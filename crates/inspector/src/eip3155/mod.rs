@@ -263,7 +263,7 @@ impl<W: io::Write> TracerEip3155<W> {
         }
         // Static gas does not depend on the host; any host's table of the fork has it.
         let table = InstructionTable::<DummyHost>::new(spec);
-        let gas = Box::new(table.instructions.map(|instruction| instruction.static_gas));
+        let gas = Box::new(table.static_gas());
         self.static_gas = Some((spec, gas));
     }
 

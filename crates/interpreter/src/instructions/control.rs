@@ -19,6 +19,8 @@ pub fn jumpi<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop!(interp, dest, condition);
     if !condition.is_zero() {
         interp.jump(dest);
+    } else {
+        interp.enter_block();
     }
 }
 

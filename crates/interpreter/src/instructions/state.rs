@@ -81,6 +81,8 @@ pub fn sstore<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H) {
     }
     charge!(interp, cost);
     interp.gas.record_refund(refund);
+    // SSTORE ends a block (its stipend check reads the gas left); the next one starts here.
+    interp.enter_block();
 }
 
 /// TLOAD (EIP-1153).

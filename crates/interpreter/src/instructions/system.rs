@@ -119,4 +119,6 @@ pub fn returndatacopy<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H)
 /// GAS: gas left after this instruction's own cost.
 pub fn gas<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     push!(interp, U256::from(interp.gas.remaining()));
+    // The gas left is exact only at a block's end; the next instruction starts one.
+    interp.enter_block();
 }

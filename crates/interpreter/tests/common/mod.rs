@@ -103,6 +103,8 @@ pub struct TestHost {
     pub logs: Vec<Log>,
     /// Makes every state read fail, as a broken database would.
     pub fail: bool,
+    /// The frames the interpreter asked for, as the test driving it recorded them.
+    pub requests: Vec<String>,
 }
 
 impl TestHost {
@@ -293,6 +295,9 @@ pub struct Frame {
     pub interp: Interpreter,
     pub table: InstructionTable<TestHost>,
     pub host: TestHost,
+    /// Drive the frame with `step` (checks before every instruction, as inspectors do)
+    /// instead of `run` (checks once per basic block).
+    pub step_by_step: bool,
 }
 
 impl Frame {
@@ -316,10 +321,16 @@ impl Frame {
             SharedMemory::new(),
             Stack::new(),
         );
-        Self { interp, table, host }
+        Self { interp, table, host, step_by_step: false }
     }
 
     pub fn run(&mut self) -> InterpreterAction {
+        if self.step_by_step {
+            while self.interp.control() == InstructionResult::Continue {
+                self.interp.step(&self.table, &mut self.host);
+            }
+            return self.interp.take_action();
+        }
         self.interp.run(&self.table, &mut self.host)
     }
 

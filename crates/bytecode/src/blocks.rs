@@ -1,0 +1,456 @@
+//! Basic blocks: the static gas and stack needs of each straight run of instructions, so an
+//! interpreter checks them once per block instead of once per instruction (evmone's
+//! "advanced" idea, kept inside a plain table-dispatch interpreter).
+//!
+//! A block starts at pc 0, at every jump destination, and after every instruction that ends
+//! one. Blocks end at the instructions that leave the straight line (JUMP, JUMPI, and those
+//! that halt) and at those that observe the gas left, so that within a block nothing can see
+//! that the block's static gas was charged up front: GAS, SSTORE (the EIP-2200 stipend
+//! check), the CALL family and CREATE/CREATE2 (the 63/64 rule). A jump destination reached
+//! by falling through does not split the block it is in: the block entered by a jump to it
+//! overlaps the one that runs into it.
+
+use crate::opcode::{self, OPCODE_INFO};
+use alloc::{boxed::Box, vec::Vec};
+use core::{
+    ptr,
+    sync::atomic::{AtomicPtr, Ordering},
+};
+use lamina_primitives::STACK_LIMIT;
+
+/// What entering one block requires: gas for all of its instructions' static costs and a
+/// stack height in `min_len..=min_len + len_range`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockCheck {
+    /// Sum of the static gas of the block's instructions (saturated: a check that cannot be
+    /// met sends the interpreter to checking instruction by instruction, which is exact).
+    pub gas: u32,
+    /// Fewest stack words the block's instructions need at its start.
+    pub min_len: u16,
+    /// How many words above `min_len` the stack may hold at the start so that no
+    /// instruction of the block overflows it.
+    pub len_range: u16,
+}
+
+impl BlockCheck {
+    /// A check no stack height meets: a block whose instructions cannot all run.
+    const UNSATISFIABLE: Self = Self { gas: u32::MAX, min_len: u16::MAX, len_range: 0 };
+
+    /// Whether a stack of `len` words meets the block's needs.
+    #[inline(always)]
+    pub fn stack_fits(self, len: usize) -> bool {
+        len.wrapping_sub(self.min_len as usize) <= self.len_range as usize
+    }
+}
+
+/// Whether `op` ends a basic block (see the module documentation).
+pub const fn ends_block(op: u8) -> bool {
+    match OPCODE_INFO[op as usize] {
+        Some(info) if info.is_terminating() => true,
+        _ => matches!(
+            op,
+            opcode::GAS
+                | opcode::SSTORE
+                | opcode::CALL
+                | opcode::CALLCODE
+                | opcode::DELEGATECALL
+                | opcode::STATICCALL
+                | opcode::CREATE
+                | opcode::CREATE2
+        ),
+    }
+}
+
+/// A fingerprint of a static-gas table: blocks analysed with one table are reused only with
+/// a table of the same fingerprint. Never zero.
+pub fn static_gas_key(static_gas: &[u64; 256]) -> u64 {
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut key = 0x243f_6a88_85a3_08d3_u64;
+    for (op, &gas) in static_gas.iter().enumerate() {
+        let product = ((key ^ gas ^ ((op as u64) << 56)) as u128).wrapping_mul(MULTIPLIER as u128);
+        key = (product as u64) ^ ((product >> 64) as u64);
+    }
+    key | 1
+}
+
+/// The blocks of one piece of code under one static-gas table.
+#[derive(Debug)]
+pub struct Blocks {
+    key: u64,
+    /// One bit per pc (code length + 1 bits): a block starts there.
+    starts: Box<[u8]>,
+    /// Block starts before each byte of `starts`. Bytes, not words, so the block's index is
+    /// found with a table lookup instead of a population count, which CPUs without the
+    /// POPCNT instruction (the baseline x86-64 target) emulate slowly.
+    ranks: Box<[u32]>,
+    /// One check per block start, in pc order.
+    checks: Box<[BlockCheck]>,
+}
+
+impl Blocks {
+    /// Splits `code` into blocks and adds up each one's needs under `static_gas`, the gas
+    /// charged per opcode before it runs. Stack needs come from [`OPCODE_INFO`] (an opcode the
+    /// fork lacks halts, so whatever it is said to need can only make a check stricter).
+    pub fn analyse(code: &[u8], static_gas: &[u64; 256], key: u64) -> Self {
+        let bits = code.len() + 1;
+        let mut starts = alloc::vec![0u8; bits.div_ceil(8)];
+        let mut checks = Vec::new();
+        let mark = |starts: &mut [u8], pc: usize| starts[pc / 8] |= 1 << (pc % 8);
+
+        // Finds every block start first: jump destinations need the whole code scanned.
+        let mut pc = 0;
+        mark(&mut starts, 0);
+        while pc < code.len() {
+            let op = code[pc];
+            if op == opcode::JUMPDEST {
+                mark(&mut starts, pc);
+            }
+            let next = pc + 1 + immediate_size(op);
+            if ends_block(op) && next <= code.len() {
+                mark(&mut starts, next);
+            }
+            pc = next;
+        }
+
+        // One check per start, in order; each block runs from its start to its first ender
+        // (or the end of the code, where the padding's STOP costs nothing).
+        let mut ranks = Vec::with_capacity(starts.len());
+        for (byte_index, &byte) in starts.iter().enumerate() {
+            ranks.push(checks.len() as u32);
+            let mut byte = byte;
+            while byte != 0 {
+                let start = byte_index * 8 + byte.trailing_zeros() as usize;
+                byte &= byte - 1;
+                checks.push(check_block(code, start, static_gas));
+            }
+        }
+        Self {
+            key,
+            starts: starts.into_boxed_slice(),
+            ranks: ranks.into_boxed_slice(),
+            checks: checks.into_boxed_slice(),
+        }
+    }
+
+    /// The static-gas fingerprint these blocks were analysed with.
+    #[inline]
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// Whether a block starts at `pc`.
+    #[inline]
+    pub fn is_start(&self, pc: usize) -> bool {
+        self.starts.get(pc / 8).is_some_and(|byte| byte & (1 << (pc % 8)) != 0)
+    }
+
+    /// The check of the block starting at `pc`; `None` if no block starts there.
+    #[inline(always)]
+    pub fn at(&self, pc: usize) -> Option<BlockCheck> {
+        let byte_index = pc / 8;
+        let byte = *self.starts.get(byte_index)?;
+        let bit = 1u8 << (pc % 8);
+        if byte & bit == 0 {
+            return None;
+        }
+        // SAFETY: `ranks` has one entry per byte of `starts`, and `checks` one entry per set
+        // bit, so the rank of a set bit indexes `checks`.
+        unsafe {
+            let rank = *self.ranks.get_unchecked(byte_index) as usize
+                + ONES[(byte & (bit - 1)) as usize] as usize;
+            Some(*self.checks.get_unchecked(rank))
+        }
+    }
+
+    /// Number of blocks.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.checks.len()
+    }
+
+    /// Whether there are no blocks (never: pc 0 starts one).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.checks.is_empty()
+    }
+}
+
+/// Set bits of every byte.
+static ONES: [u8; 256] = {
+    let mut ones = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        ones[byte] = (byte as u8).count_ones() as u8;
+        byte += 1;
+    }
+    ones
+};
+
+fn immediate_size(op: u8) -> usize {
+    OPCODE_INFO[op as usize].map_or(0, |info| info.immediate_size() as usize)
+}
+
+/// Adds up the block from `start` to its first ender, as the per-instruction checks would:
+/// instruction by instruction, relative to the height at the start.
+fn check_block(code: &[u8], start: usize, static_gas: &[u64; 256]) -> BlockCheck {
+    let mut gas = 0u64;
+    let mut min_len = 0i64;
+    let mut max_len = STACK_LIMIT as i64;
+    // Height relative to the block's start.
+    let mut height = 0i64;
+    let mut pc = start;
+    while pc < code.len() {
+        let op = code[pc];
+        gas = gas.saturating_add(static_gas[op as usize]);
+        if let Some(info) = OPCODE_INFO[op as usize] {
+            let inputs = info.inputs() as i64;
+            let growth = (info.outputs() as i64 - inputs).max(0);
+            min_len = min_len.max(inputs - height);
+            max_len = max_len.min(STACK_LIMIT as i64 - growth - height);
+            height += info.stack_change() as i64;
+        }
+        if ends_block(op) {
+            break;
+        }
+        pc += 1 + immediate_size(op);
+    }
+    if min_len > max_len {
+        return BlockCheck::UNSATISFIABLE;
+    }
+    BlockCheck {
+        gas: u32::try_from(gas).unwrap_or(u32::MAX),
+        min_len: min_len as u16,
+        len_range: (max_len - min_len) as u16,
+    }
+}
+
+/// Analyses of one piece of code under different static-gas tables, kept with the code so
+/// that every frame running it reuses them. Lock-free: entries are only ever added (at most
+/// [`BlockCache::CAPACITY`]) and freed with the cache.
+#[derive(Default)]
+pub struct BlockCache {
+    head: AtomicPtr<Node>,
+}
+
+/// A copy starts empty: analyses are a cache, not part of the code's value.
+impl Clone for BlockCache {
+    fn clone(&self) -> Self {
+        Self::new()
+    }
+}
+
+/// Caches never make two codes differ.
+impl PartialEq for BlockCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for BlockCache {}
+
+impl core::hash::Hash for BlockCache {
+    fn hash<H: core::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl core::fmt::Debug for BlockCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("BlockCache")
+    }
+}
+
+#[derive(Debug)]
+struct Node {
+    blocks: Blocks,
+    next: *mut Node,
+}
+
+impl BlockCache {
+    /// Most analyses kept per code: a process runs code under one or a few forks; a table
+    /// beyond these is analysed afresh by its caller.
+    pub const CAPACITY: usize = 4;
+
+    /// An empty cache.
+    pub const fn new() -> Self {
+        Self { head: AtomicPtr::new(ptr::null_mut()) }
+    }
+
+    /// The analysis for `key`, made by `analyse` if missing; `None` when the cache is full
+    /// of other tables' analyses.
+    pub fn get_or_insert(&self, key: u64, analyse: impl FnOnce() -> Blocks) -> Option<&Blocks> {
+        let mut analysed = None;
+        let mut analyse = Some(analyse);
+        loop {
+            let head = self.head.load(Ordering::Acquire);
+            let mut count = 0;
+            let mut node = head;
+            while !node.is_null() {
+                // SAFETY: nodes are only freed when the cache is dropped, and `&self` keeps
+                // it alive.
+                let current = unsafe { &*node };
+                if current.blocks.key == key {
+                    return Some(&current.blocks);
+                }
+                count += 1;
+                node = current.next;
+            }
+            if count >= Self::CAPACITY {
+                return None;
+            }
+            let blocks = match analysed.take() {
+                Some(blocks) => blocks,
+                None => (analyse.take().expect("analysed once"))(),
+            };
+            let new = Box::into_raw(Box::new(Node { blocks, next: head }));
+            match self.head.compare_exchange(head, new, Ordering::AcqRel, Ordering::Acquire) {
+                // SAFETY: `new` is now owned by the cache and lives as long as it.
+                Ok(_) => return Some(unsafe { &(*new).blocks }),
+                Err(_) => {
+                    // Another thread added one first: take ours back and look again.
+                    // SAFETY: `new` was never published.
+                    let node = unsafe { Box::from_raw(new) };
+                    analysed = Some(node.blocks);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for BlockCache {
+    fn drop(&mut self) {
+        let mut node = *self.head.get_mut();
+        while !node.is_null() {
+            // SAFETY: every node was made by `Box::into_raw` and is freed once, here.
+            let owned = unsafe { Box::from_raw(node) };
+            node = owned.next;
+        }
+    }
+}
+
+// SAFETY: the nodes are immutable once published and owned by the cache; `Blocks` is plain
+// data.
+unsafe impl Send for BlockCache {}
+// SAFETY: as above; publication goes through the atomic head with release/acquire ordering.
+unsafe impl Sync for BlockCache {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opcode::*;
+
+    /// Frontier-like static gas for the opcodes the tests use.
+    fn gas_table() -> [u64; 256] {
+        let mut gas = [0u64; 256];
+        for op in [PUSH1, PUSH2, DUP1, SWAP1, ADD, MSTORE, MLOAD] {
+            gas[op as usize] = 3;
+        }
+        gas[JUMPDEST as usize] = 1;
+        gas[JUMP as usize] = 8;
+        gas[JUMPI as usize] = 10;
+        gas[GAS as usize] = 2;
+        gas[POP as usize] = 2;
+        gas
+    }
+
+    #[test]
+    fn blocks_start_at_zero_destinations_and_after_enders() {
+        // 0 PUSH1 4, 2 JUMP, 3 ADD (dead), 4 JUMPDEST, 5 GAS, 6 POP, 7 PUSH1 0, 9 PUSH1 4,
+        // 11 JUMPI, 12 STOP
+        let code = [PUSH1, 4, JUMP, ADD, JUMPDEST, GAS, POP, PUSH1, 0, PUSH1, 4, JUMPI, STOP];
+        let gas = gas_table();
+        let blocks = Blocks::analyse(&code, &gas, static_gas_key(&gas));
+        let starts: Vec<usize> = (0..=code.len()).filter(|&pc| blocks.is_start(pc)).collect();
+        // The STOP ends one more (empty, dead) block at the end of the code.
+        assert_eq!(starts, [0, 3, 4, 6, 12, 13]);
+        // PUSH1 + JUMP: 11 gas, needs nothing, pushes one word first.
+        assert_eq!(blocks.at(0), Some(BlockCheck { gas: 11, min_len: 0, len_range: 1023 }));
+        // JUMPDEST + GAS: 3 gas, GAS pushes one.
+        assert_eq!(blocks.at(4), Some(BlockCheck { gas: 3, min_len: 0, len_range: 1023 }));
+        // POP, PUSH1, PUSH1, JUMPI: POP needs one word; then two pushes from len - 1.
+        assert_eq!(blocks.at(6), Some(BlockCheck { gas: 18, min_len: 1, len_range: 1023 - 1 }));
+        assert_eq!(blocks.at(12), Some(BlockCheck { gas: 0, min_len: 0, len_range: 1024 }));
+        assert_eq!(blocks.at(5), None);
+        assert_eq!(blocks.at(100), None);
+    }
+
+    #[test]
+    fn falling_into_a_jumpdest_does_not_end_the_block() {
+        // 0 PUSH1 1, 2 JUMPDEST, 3 DUP1, 4 ADD, 5 STOP
+        let code = [PUSH1, 1, JUMPDEST, DUP1, ADD, STOP];
+        let gas = gas_table();
+        let blocks = Blocks::analyse(&code, &gas, 1);
+        assert_eq!(
+            blocks.at(0),
+            Some(BlockCheck { gas: 3 + 1 + 3 + 3, min_len: 0, len_range: 1022 })
+        );
+        // From the JUMPDEST: DUP1 needs one word and grows by one; ADD needs two.
+        assert_eq!(blocks.at(2), Some(BlockCheck { gas: 1 + 3 + 3, min_len: 1, len_range: 1022 }));
+        assert_eq!(blocks.len(), 3);
+    }
+
+    #[test]
+    fn stack_bounds_are_relative_to_the_block_start() {
+        // SWAP1 needs two words; three pushes then three pops leave the height unchanged.
+        let code = [SWAP1, PUSH1, 0, PUSH1, 0, PUSH1, 0, POP, POP, POP, STOP];
+        let gas = gas_table();
+        let check = Blocks::analyse(&code, &gas, 1).at(0).unwrap();
+        assert_eq!(check.min_len, 2);
+        assert_eq!(check.min_len + check.len_range, 1021);
+        assert!(!check.stack_fits(1));
+        assert!(check.stack_fits(2));
+        assert!(check.stack_fits(1021));
+        assert!(!check.stack_fits(1022));
+    }
+
+    #[test]
+    fn impossible_blocks_never_pass() {
+        // 1,025 pushes in one block can run from no height.
+        let mut code = alloc::vec![PUSH0; 1025];
+        code.push(STOP);
+        let check = Blocks::analyse(&code, &[0; 256], 1).at(0).unwrap();
+        assert!((0..=1024).all(|len| !check.stack_fits(len)));
+    }
+
+    #[test]
+    fn a_cut_off_push_ends_the_code() {
+        let code = [PUSH2, 1];
+        let blocks = Blocks::analyse(&code, &gas_table(), 1);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks.at(0).unwrap().gas, 3);
+    }
+
+    #[test]
+    fn gas_saturates() {
+        let code = [ADD, ADD, STOP];
+        let mut gas = [0u64; 256];
+        gas[ADD as usize] = u64::MAX / 2 + 1;
+        assert_eq!(Blocks::analyse(&code, &gas, 1).at(0).unwrap().gas, u32::MAX);
+    }
+
+    #[test]
+    fn cache_keeps_one_analysis_per_key_up_to_capacity() {
+        let cache = BlockCache::new();
+        let code = [STOP];
+        let mut runs = 0;
+        for key in 1..=BlockCache::CAPACITY as u64 {
+            let blocks = cache.get_or_insert(key, || {
+                runs += 1;
+                Blocks::analyse(&code, &[0; 256], key)
+            });
+            assert_eq!(blocks.map(Blocks::key), Some(key));
+        }
+        assert_eq!(runs, BlockCache::CAPACITY);
+        assert!(cache.get_or_insert(1, || unreachable!("cached")).is_some());
+        let full = cache.get_or_insert(99, || Blocks::analyse(&code, &[0; 256], 99));
+        assert!(full.is_none());
+    }
+
+    #[test]
+    fn keys_differ_with_any_gas() {
+        let base = gas_table();
+        let key = static_gas_key(&base);
+        for op in 0..256 {
+            let mut changed = base;
+            changed[op] += 1;
+            assert_ne!(static_gas_key(&changed), key, "opcode {op:#x}");
+        }
+    }
+}
