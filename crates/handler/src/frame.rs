@@ -281,9 +281,9 @@ where
         depth: usize,
         memory: SharedMemory,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let input = &frame.input;
+        let input = &mut frame.input;
         let FrameInput::Call(inputs) = input else { unreachable!("start calls only a call") };
-        let done = |this: &mut Self, input, result, memory, offset: Range<usize>| {
+        let done = |this: &mut Self, input: &FrameInput, result, memory, offset: Range<usize>| {
             let result = FrameResult::Call(CallOutcome { result, memory_offset: offset });
             this.done(input, result, memory)
         };
@@ -323,7 +323,9 @@ where
             target_address: inputs.target_address,
             caller: inputs.caller,
             value: inputs.value.get(),
-            input: inputs.input.clone(),
+            // Moved, not cloned (a clone makes the buffer shared: an allocation); `finish`
+            // puts it back for the hooks.
+            input: mem::take(&mut inputs.input),
             is_static: inputs.is_static,
         };
         let gas_limit = inputs.gas_limit;
@@ -437,6 +439,9 @@ where
         let checkpoint = frame.checkpoint;
         let mut frame_result = match frame.kind {
             FrameKind::Call { ref return_memory_offset } => {
+                if let FrameInput::Call(inputs) = &mut frame.input {
+                    inputs.input = mem::take(&mut frame.interpreter.context.input);
+                }
                 let return_memory_offset = return_memory_offset.clone();
                 let journal = self.context.journal();
                 if result.result.is_ok() {

@@ -61,6 +61,8 @@ struct Recorder {
     events: Vec<String>,
     steps: usize,
     step_ends: usize,
+    /// Call data each call started and ended with.
+    inputs: Vec<(Bytes, Bytes)>,
 }
 
 impl<CTX> Inspector<CTX> for Recorder {
@@ -78,9 +80,13 @@ impl<CTX> Inspector<CTX> for Recorder {
     }
     fn call(&mut self, _: &mut CTX, inputs: &mut CallInputs) -> Option<CallOutcome> {
         self.events.push(format!("call {}", inputs.target_address));
+        self.inputs.push((inputs.input.clone(), Bytes::new()));
         None
     }
     fn call_end(&mut self, _: &mut CTX, inputs: &CallInputs, outcome: &mut CallOutcome) {
+        if let Some(pair) = self.inputs.iter_mut().rev().find(|pair| pair.1.is_empty()) {
+            pair.1 = inputs.input.clone();
+        }
         self.events.push(format!("call_end {} {:?}", inputs.target_address, outcome.result.result));
     }
     fn selfdestruct(&mut self, contract: Address, target: Address, value: U256) {
@@ -101,6 +107,18 @@ fn one_step_per_instruction() {
         recorder.events,
         [format!("call {CALLEE}"), format!("init {CALLEE}"), format!("call_end {CALLEE} Return"),]
     );
+}
+
+#[test]
+fn call_end_sees_the_call_data() {
+    // The frame reads its call data from its own context while it runs; the hooks still see
+    // it at the end.
+    let mut evm =
+        context(&[(CALLEE, ADD_AND_RETURN, 0)]).build_mainnet().with_inspector(Recorder::default());
+    let data = Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]);
+    let tx = TxEnv::builder().caller(ALICE).to(CALLEE).data(data.clone()).gas_limit(100_000);
+    assert!(evm.transact(tx.build()).unwrap().result.is_success());
+    assert_eq!(evm.hooks.0.inputs, [(data.clone(), data)]);
 }
 
 #[test]

@@ -414,11 +414,17 @@ impl Interpreter {
         if self.control == InstructionResult::CallOrCreate {
             return core::mem::take(&mut self.next_action);
         }
-        InterpreterAction::Return(self.result())
+        // The output moves out: cloning it would make its buffer shared (an allocation).
+        let output = core::mem::take(&mut self.output);
+        InterpreterAction::Return(self.result_with(output))
     }
 
     /// The frame's result once it ended (not while paused for a call).
     pub fn result(&self) -> InterpreterResult {
+        self.result_with(self.output.clone())
+    }
+
+    fn result_with(&self, output: Bytes) -> InterpreterResult {
         let mut gas = self.gas;
         let result = self.control;
         if result.is_error() {
@@ -427,7 +433,7 @@ impl Interpreter {
         } else if result.is_revert() {
             gas.set_refund(0);
         }
-        let output = if result.is_ok_or_revert() { self.output.clone() } else { Bytes::new() };
+        let output = if result.is_ok_or_revert() { output } else { Bytes::new() };
         InterpreterResult { result, output, gas }
     }
 
