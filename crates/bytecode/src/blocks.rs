@@ -94,14 +94,16 @@ impl Blocks {
     pub fn analyse(code: &[u8], static_gas: &[u64; 256], key: u64) -> Self {
         let bits = code.len() + 1;
         let mut starts = alloc::vec![0u8; bits.div_ceil(8)];
-        let mut checks = Vec::new();
         let mark = |starts: &mut [u8], pc: usize| starts[pc / 8] |= 1 << (pc % 8);
 
-        // Finds every block start first: jump destinations need the whole code scanned.
+        // Forward: where instructions and blocks start (jump destinations need the whole
+        // code scanned).
+        let mut instructions = Vec::new();
         let mut pc = 0;
         mark(&mut starts, 0);
         while pc < code.len() {
             let op = code[pc];
+            instructions.push(pc as u32);
             if op == opcode::JUMPDEST {
                 mark(&mut starts, pc);
             }
@@ -112,18 +114,35 @@ impl Blocks {
             pc = next;
         }
 
-        // One check per start, in order; each block runs from its start to its first ender
-        // (or the end of the code, where the padding's STOP costs nothing).
         let mut ranks = Vec::with_capacity(starts.len());
-        for (byte_index, &byte) in starts.iter().enumerate() {
-            ranks.push(checks.len() as u32);
-            let mut byte = byte;
-            while byte != 0 {
-                let start = byte_index * 8 + byte.trailing_zeros() as usize;
-                byte &= byte - 1;
-                checks.push(check_block(code, start, static_gas));
+        let mut count = 0u32;
+        for byte in &starts {
+            ranks.push(count);
+            count += byte.count_ones();
+        }
+
+        // Backward: the needs of the run from each instruction to its block's end, so blocks
+        // that overlap (from a jump destination inside another block) cost one pass in all.
+        let mut checks = alloc::vec![BlockCheck::default(); count as usize];
+        let mut rank = count as usize;
+        let mut suffix = Needs::NOTHING;
+        if starts[code.len() / 8] & (1 << (code.len() % 8)) != 0 {
+            // A block at the very end: the padding's STOP, which needs nothing.
+            rank -= 1;
+            checks[rank] = suffix.check();
+        }
+        for &pc in instructions.iter().rev() {
+            let pc = pc as usize;
+            let op = code[pc];
+            let rest = if ends_block(op) { Needs::NOTHING } else { suffix };
+            suffix = rest.after(op, static_gas[op as usize]);
+            if starts[pc / 8] & (1 << (pc % 8)) != 0 {
+                rank -= 1;
+                checks[rank] = suffix.check();
             }
         }
+        debug_assert_eq!(rank, 0);
+
         Self {
             key,
             starts: starts.into_boxed_slice(),
@@ -190,37 +209,46 @@ fn immediate_size(op: u8) -> usize {
     OPCODE_INFO[op as usize].map_or(0, |info| info.immediate_size() as usize)
 }
 
-/// Adds up the block from `start` to its first ender, as the per-instruction checks would:
-/// instruction by instruction, relative to the height at the start.
-fn check_block(code: &[u8], start: usize, static_gas: &[u64; 256]) -> BlockCheck {
-    let mut gas = 0u64;
-    let mut min_len = 0i64;
-    let mut max_len = STACK_LIMIT as i64;
-    // Height relative to the block's start.
-    let mut height = 0i64;
-    let mut pc = start;
-    while pc < code.len() {
-        let op = code[pc];
-        gas = gas.saturating_add(static_gas[op as usize]);
-        if let Some(info) = OPCODE_INFO[op as usize] {
-            let inputs = info.inputs() as i64;
-            let growth = (info.outputs() as i64 - inputs).max(0);
-            min_len = min_len.max(inputs - height);
-            max_len = max_len.min(STACK_LIMIT as i64 - growth - height);
-            height += info.stack_change() as i64;
+/// What a run of instructions needs at its start, as the per-instruction checks would
+/// find it: gas for their static costs, and a stack height in `min_len..=max_len`.
+#[derive(Clone, Copy)]
+struct Needs {
+    gas: u64,
+    min_len: i64,
+    max_len: i64,
+}
+
+impl Needs {
+    /// An empty run (or the padding's STOP).
+    const NOTHING: Self = Self { gas: 0, min_len: 0, max_len: STACK_LIMIT as i64 };
+
+    /// The needs of `op` (costing `gas`) followed by this run.
+    fn after(self, op: u8, gas: u64) -> Self {
+        let (inputs, growth, change) = match OPCODE_INFO[op as usize] {
+            Some(info) => {
+                let inputs = info.inputs() as i64;
+                let change = info.stack_change() as i64;
+                (inputs, change.max(0), change)
+            }
+            // An opcode no fork has halts; it needs nothing of the stack.
+            None => (0, 0, 0),
+        };
+        Self {
+            gas: gas.saturating_add(self.gas),
+            min_len: inputs.max(self.min_len - change),
+            max_len: (STACK_LIMIT as i64 - growth).min(self.max_len - change),
         }
-        if ends_block(op) {
-            break;
+    }
+
+    fn check(self) -> BlockCheck {
+        if self.min_len > self.max_len {
+            return BlockCheck::UNSATISFIABLE;
         }
-        pc += 1 + immediate_size(op);
-    }
-    if min_len > max_len {
-        return BlockCheck::UNSATISFIABLE;
-    }
-    BlockCheck {
-        gas: u32::try_from(gas).unwrap_or(u32::MAX),
-        min_len: min_len as u16,
-        len_range: (max_len - min_len) as u16,
+        BlockCheck {
+            gas: u32::try_from(self.gas).unwrap_or(u32::MAX),
+            min_len: self.min_len as u16,
+            len_range: (self.max_len - self.min_len) as u16,
+        }
     }
 }
 
@@ -407,6 +435,19 @@ mod tests {
         code.push(STOP);
         let check = Blocks::analyse(&code, &[0; 256], 1).at(0).unwrap();
         assert!((0..=1024).all(|len| !check.stack_fits(len)));
+    }
+
+    #[test]
+    fn every_jumpdest_of_a_long_run_gets_its_suffix() {
+        // 30,000 JUMPDESTs then one ADD: 30,000 overlapping blocks, analysed in one pass
+        // (a quadratic analysis would take ~10^9 steps here).
+        let mut code = alloc::vec![JUMPDEST; 30_000];
+        code.push(ADD);
+        let blocks = Blocks::analyse(&code, &gas_table(), 1);
+        assert_eq!(blocks.len(), 30_000);
+        assert_eq!(blocks.at(0).unwrap().gas, 30_000 + 3);
+        assert_eq!(blocks.at(29_999).unwrap(), BlockCheck { gas: 4, min_len: 2, len_range: 1022 });
+        assert_eq!(blocks.at(30_000), None);
     }
 
     #[test]
