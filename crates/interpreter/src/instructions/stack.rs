@@ -14,11 +14,29 @@ pub fn push0<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 }
 
 /// PUSH1..PUSH32: `N` immediate bytes as a big-endian word. Bytes past the end of the code
-/// read as zero (the padding).
+/// read as zero (the padding, which also makes the 32 bytes after any opcode readable).
 pub fn push<const N: usize, H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    let value = U256::from_be_slice(interp.immediate(N));
+    let value = word_from_immediate::<N>(interp.immediate(32));
     push!(interp, value);
     interp.skip(N);
+}
+
+/// The word whose big-endian bytes are the first `N` of `bytes` (which holds at least 32,
+/// so every 8-byte read below stays inside it). With `N` a constant, this is one unaligned
+/// load and byte swap per limb; a generic slice conversion loops over the bytes.
+#[inline(always)]
+fn word_from_immediate<const N: usize>(bytes: &[u8]) -> U256 {
+    let read = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let mut limbs = [0u64; 4];
+    for (limb, value) in limbs.iter_mut().enumerate() {
+        // Limb `limb` holds the bytes ending `8 * limb` bytes before the immediate's end.
+        let end = N as isize - 8 * limb as isize;
+        if end <= 0 {
+            break;
+        }
+        *value = if end >= 8 { read(end as usize - 8) } else { read(0) >> (8 * (8 - end)) };
+    }
+    U256::from_limbs(limbs)
 }
 
 /// DUP1..DUP16.
@@ -31,4 +49,28 @@ pub fn dup<const N: usize, H: Host + ?Sized>(interp: &mut Interpreter, _host: &m
 pub fn swap<const N: usize, H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     // SAFETY: the dispatch loop checked `N + 1` words are present.
     unsafe { interp.stack.swap_unchecked(N) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_from_immediate;
+    use lamina_primitives::U256;
+
+    #[test]
+    fn immediates_of_every_length() {
+        let bytes: [u8; 32] = core::array::from_fn(|i| i as u8 + 1);
+        macro_rules! check {
+            ($($n:literal),*) => { $(
+                assert_eq!(
+                    word_from_immediate::<$n>(&bytes),
+                    U256::from_be_slice(&bytes[..$n]),
+                    "PUSH{}", $n
+                );
+            )* };
+        }
+        check!(
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+            25, 26, 27, 28, 29, 30, 31, 32
+        );
+    }
 }
