@@ -10,12 +10,14 @@ use std::{
 use lamina_context::{BlockEnv, CfgEnv, Context, TxEnv};
 use lamina_context_interface::{EVMError, ExecutionResult, ResultAndState};
 use lamina_database::InMemoryDB;
+use lamina_database_interface::Database;
 use lamina_handler::{Evm, ExecuteEvm};
 use lamina_inspector::{InspectEvm, TracerEip3155};
 use lamina_primitives::hex;
 
-/// The EVM both subcommands run: mainnet handler and precompiles over an [`InMemoryDB`].
-pub type MainEvm = Evm<Context<BlockEnv, TxEnv, CfgEnv, InMemoryDB>>;
+/// The EVM both subcommands run: mainnet handler and precompiles over an in-memory database
+/// ([`InMemoryDB`] unless said otherwise).
+pub type MainEvm<DB = InMemoryDB> = Evm<Context<BlockEnv, TxEnv, CfgEnv, DB>>;
 
 /// Why [`replay`] produced no result.
 #[derive(Debug, thiserror::Error)]
@@ -32,8 +34,8 @@ pub enum ExecError {
 /// EIP-3155 trace of the execution is written there: one JSON object per instruction and one
 /// per frame that ends, the top frame's last (the summary line), in go-ethereum's dialect
 /// (`TracerEip3155` with its defaults: no memory, no return data, no call frame lines).
-pub fn replay(
-    evm: &mut MainEvm,
+pub fn replay<DB: Database<Error = Infallible>>(
+    evm: &mut MainEvm<DB>,
     trace: Option<&mut dyn Write>,
 ) -> Result<ResultAndState, ExecError> {
     let Some(out) = trace else { return Ok(evm.replay()?) };

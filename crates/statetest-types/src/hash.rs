@@ -1,6 +1,6 @@
 //! The two commitments a post entry checks: the state root and the logs hash.
 
-use alloy_trie::root::{state_root_unhashed, storage_root_unhashed};
+use alloy_trie::root::{state_root_unsorted, storage_root_unsorted};
 use lamina_primitives::{Address, B256, Log, U256, keccak256};
 
 use crate::TestAccount;
@@ -34,13 +34,52 @@ impl TrieAccount {
     /// Root of the account's storage trie ([`EMPTY_ROOT_HASH`](lamina_primitives::EMPTY_ROOT_HASH)
     /// when every slot is zero).
     pub fn storage_root(&self) -> B256 {
-        storage_root_unhashed(
-            self.storage
-                .iter()
-                .filter(|(_, value)| !value.is_zero())
-                .map(|(slot, value)| (B256::from(*slot), *value)),
-        )
+        storage_root_hashed(self.storage.iter().map(|(slot, value)| (slot_key(*slot), *value)))
     }
+}
+
+/// An account as a leaf of the state trie holds it: its storage already folded into a root.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AccountLeaf {
+    /// Nonce.
+    pub nonce: u64,
+    /// Balance in wei.
+    pub balance: U256,
+    /// Root of its storage trie.
+    pub storage_root: B256,
+    /// keccak256 of the code.
+    pub code_hash: B256,
+}
+
+impl From<AccountLeaf> for alloy_trie::TrieAccount {
+    fn from(leaf: AccountLeaf) -> Self {
+        Self::new(leaf.nonce, leaf.balance, leaf.storage_root, leaf.code_hash)
+    }
+}
+
+/// The key of an account in the state trie: keccak256 of its address.
+pub fn address_key(address: &Address) -> B256 {
+    keccak256(address)
+}
+
+/// The key of a slot in a storage trie: keccak256 of the slot as 32 big-endian bytes.
+pub fn slot_key(slot: U256) -> B256 {
+    keccak256(B256::from(slot))
+}
+
+/// Root of a storage trie from slots already keyed by [`slot_key`], in any order, each at most
+/// once. Zero values are skipped: a zero slot is not in the trie.
+pub fn storage_root_hashed(slots: impl IntoIterator<Item = (B256, U256)>) -> B256 {
+    storage_root_unsorted(slots.into_iter().filter(|(_, value)| !value.is_zero()))
+}
+
+/// Root of the state trie from accounts already keyed by [`address_key`], in any order, each
+/// at most once: for a runner that keeps the keys and storage roots of accounts a transaction
+/// left alone.
+pub fn state_root_hashed(accounts: impl IntoIterator<Item = (B256, AccountLeaf)>) -> B256 {
+    state_root_unsorted::<alloy_trie::TrieAccount>(
+        accounts.into_iter().map(|(key, leaf)| (key, leaf.into())),
+    )
 }
 
 /// Root of the state trie holding exactly `accounts` (in any order, each address at most once).
@@ -48,17 +87,14 @@ impl TrieAccount {
 /// Every account given is included, so the caller decides which empty accounts exist
 /// (EIP-161 removes touched empty accounts from Spurious Dragon on).
 pub fn state_root(accounts: impl IntoIterator<Item = (Address, TrieAccount)>) -> B256 {
-    state_root_unhashed(accounts.into_iter().map(|(address, account)| {
-        let storage_root = account.storage_root();
-        (
-            address,
-            alloy_trie::TrieAccount::new(
-                account.nonce,
-                account.balance,
-                storage_root,
-                account.code_hash,
-            ),
-        )
+    state_root_hashed(accounts.into_iter().map(|(address, account)| {
+        let leaf = AccountLeaf {
+            nonce: account.nonce,
+            balance: account.balance,
+            storage_root: account.storage_root(),
+            code_hash: account.code_hash,
+        };
+        (address_key(&address), leaf)
     }))
 }
 
@@ -108,6 +144,45 @@ mod tests {
         assert_eq!(set.storage_root(), with_zero.storage_root());
         let address = Address::repeat_byte(1);
         assert_eq!(state_root([(address, set)]), state_root([(address, with_zero)]));
+    }
+
+    #[test]
+    fn hashed_forms_agree_with_the_plain_ones() {
+        let address = Address::repeat_byte(9);
+        let account = TrieAccount {
+            nonce: 3,
+            balance: U256::from(1000),
+            code_hash: KECCAK_EMPTY,
+            storage: vec![(U256::from(1), U256::from(2)), (U256::from(5), U256::ZERO)],
+        };
+        // The keys are the Yellow Paper's: keccak256 of the address, of the 32-byte slot.
+        assert_eq!(address_key(&address), keccak256(address.as_slice()));
+        assert_eq!(slot_key(U256::from(1)), keccak256(B256::with_last_byte(1)));
+        let storage_root = storage_root_hashed([
+            (keccak256(B256::with_last_byte(5)), U256::ZERO),
+            (keccak256(B256::with_last_byte(1)), U256::from(2)),
+        ]);
+        assert_eq!(storage_root, account.storage_root());
+        let leaf = AccountLeaf {
+            nonce: 3,
+            balance: U256::from(1000),
+            storage_root,
+            code_hash: KECCAK_EMPTY,
+        };
+        let other = Address::repeat_byte(1);
+        let empty = AccountLeaf {
+            code_hash: KECCAK_EMPTY,
+            storage_root: EMPTY_ROOT_HASH,
+            ..Default::default()
+        };
+        assert_eq!(
+            state_root_hashed([(keccak256(other), empty), (keccak256(address), leaf)]),
+            state_root([
+                (address, account),
+                (other, TrieAccount { code_hash: KECCAK_EMPTY, ..Default::default() })
+            ])
+        );
+        assert_eq!(storage_root_hashed([]), EMPTY_ROOT_HASH);
     }
 
     #[test]

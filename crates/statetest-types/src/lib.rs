@@ -63,7 +63,10 @@ pub mod fixtures;
 mod hash;
 mod types;
 
-pub use hash::{TrieAccount, logs_hash, state_root};
+pub use hash::{
+    AccountLeaf, TrieAccount, address_key, logs_hash, slot_key, state_root, state_root_hashed,
+    storage_root_hashed,
+};
 pub use types::{
     AccessList, AccessListItem, Authorization, BlobScheduleEntry, Case, Config, Env, Indexes,
     PostEntry, SelectedTx, StateTest, TestAccount, TestFile, TransactionParts,

@@ -4,22 +4,25 @@
 
 use std::io::Write;
 
-use lamina_bytecode::Bytecode;
 use lamina_context::{BlockEnv, CfgEnv, Context, TxEnv};
 use lamina_context_interface::{
     AccessListItem, Authorization, BlobParams, EVMError, ExecutionResult, ResultAndState,
     SignedAuthorization, TxKind,
 };
-use lamina_database::{AccountState, InMemoryDB};
+use lamina_database::AccountState;
+use lamina_database_interface::Database;
 use lamina_handler::{ExecuteCommitEvm, MainBuilder};
 use lamina_primitives::{Address, B256, SpecId, U256, keccak256};
 use lamina_state::AccountInfo;
 use lamina_statetest_types::{
-    Case, Config, Env, Indexes, PostEntry, StateTest, TransactionParts, logs_hash, state_root,
+    Case, Config, Env, Indexes, PostEntry, StateTest, TransactionParts, logs_hash,
 };
 use secp256k1::{PublicKey, Secp256k1, SecretKey};
 
-use super::diff::{self, Difference, PostState};
+use super::{
+    diff::{self, Difference, PostState},
+    pre::{CaseDb, PreState},
+};
 use crate::exec::{self, ExecError};
 
 /// Why a case could not be run at all. These are faults of the fixture (or of the runner),
@@ -139,33 +142,19 @@ impl CaseOutcome {
     }
 }
 
-/// A test made ready to run its cases: the pre-state as a database (built once, cloned per
-/// case) and the sender.
+/// A test made ready to run its cases: the pre-state (built once, shared by the cases) and
+/// the sender.
 pub struct PreparedTest<'a> {
     /// The test.
     pub test: &'a StateTest,
-    pre: InMemoryDB,
+    pre: PreState,
     sender: Result<Address, SetupError>,
 }
 
 impl<'a> PreparedTest<'a> {
     /// Loads the pre-state and finds the sender.
     pub fn new(test: &'a StateTest) -> Self {
-        let mut pre = InMemoryDB::default();
-        for (address, account) in &test.pre {
-            let code = Bytecode::new_raw(account.code.clone());
-            let info = AccountInfo {
-                balance: account.balance,
-                nonce: account.nonce,
-                code_hash: code.hash(),
-                code: Some(code),
-            };
-            pre.insert_account_info(*address, info);
-            for (slot, value) in &account.storage {
-                let Ok(()) = pre.insert_account_storage(*address, *slot, *value);
-            }
-        }
-        Self { test, pre, sender: sender(&test.transaction) }
+        Self { test, pre: PreState::new(&test.pre), sender: sender(&test.transaction) }
     }
 }
 
@@ -208,9 +197,9 @@ pub fn run_case(
 
     let beneficiary = env.block.beneficiary;
     let (mut db, execution) = match tx {
-        Err(reason) => (test.pre.clone(), Execution::Rejected(reason)),
+        Err(reason) => (test.pre.db(), Execution::Rejected(reason)),
         Ok(tx) => {
-            let mut evm = Context::new(test.pre.clone(), spec)
+            let mut evm = Context::new(test.pre.db(), spec)
                 .with_block(env.block)
                 .with_cfg(env.cfg)
                 .with_tx(tx)
@@ -234,14 +223,13 @@ pub fn run_case(
     if matches!(execution, Execution::Rejected(_)) && test.test.config.is_none() {
         touch_beneficiary(&mut db, beneficiary, spec);
     }
-    let post = PostState::from_db(&db);
-    let root = state_root(post.trie_accounts());
+    let root = test.pre.state_root(&db);
     let logs = execution.logs_hash();
     let failure = check(case.entry, &execution, root, logs);
     let (diff, post_state) = match &case.entry.state {
         _ if failure.is_none() || root == case.entry.hash => (vec![], None),
-        Some(expected) => (diff::diff(expected, &post), None),
-        None => (vec![], Some(post)),
+        Some(expected) => (diff::diff(expected, &test.pre.post_state(&db)), None),
+        None => (vec![], Some(test.pre.post_state(&db))),
     };
     CaseOutcome {
         execution: Some(execution),
@@ -261,7 +249,9 @@ pub fn run_case(
 /// shows in the expected root: before Spurious Dragon it creates a missing coinbase as an empty
 /// account, from Spurious Dragon on (EIP-161) it deletes an existing empty one.
 /// execution-spec-tests fills without that reward.
-fn touch_beneficiary(db: &mut InMemoryDB, beneficiary: Address, spec: SpecId) {
+fn touch_beneficiary(db: &mut CaseDb<'_>, beneficiary: Address, spec: SpecId) {
+    // Into the case's cache, so that it can be changed there.
+    let Ok(_) = db.basic(beneficiary);
     let account = db.accounts.get_mut(&beneficiary);
     let exists = account.as_ref().is_some_and(|account| account.state != AccountState::NotExisting);
     if spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) {

@@ -3,9 +3,12 @@
 
 use std::{collections::BTreeMap, fmt};
 
+#[cfg(test)]
 use lamina_database::{AccountState, InMemoryDB};
 use lamina_primitives::{Address, B256, U256, keccak256};
-use lamina_statetest_types::{TestAccount, TrieAccount};
+use lamina_statetest_types::TestAccount;
+#[cfg(test)]
+use lamina_statetest_types::TrieAccount;
 use serde::Serialize;
 
 /// An account of the post-state: what goes into the state trie, plus the code's length for
@@ -30,7 +33,9 @@ pub struct PostState(pub BTreeMap<Address, PostAccount>);
 
 impl PostState {
     /// The accounts of `db` that exist, with their non-zero slots. The database below the cache
-    /// is empty, so the cache holds the whole state.
+    /// is empty, so the cache holds the whole state. (The reference the tests hold
+    /// [`PreState`](super::pre::PreState)'s overlay to.)
+    #[cfg(test)]
     pub fn from_db(db: &InMemoryDB) -> Self {
         let accounts = db
             .accounts
@@ -64,6 +69,7 @@ impl PostState {
     }
 
     /// The accounts as [`state_root`](lamina_statetest_types::state_root) takes them.
+    #[cfg(test)]
     pub fn trie_accounts(&self) -> impl Iterator<Item = (Address, TrieAccount)> + '_ {
         self.0.iter().map(|(address, account)| {
             let trie = TrieAccount {

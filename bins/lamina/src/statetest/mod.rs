@@ -3,6 +3,7 @@
 mod batch;
 mod case;
 mod diff;
+mod pre;
 mod report;
 mod trace;
 
@@ -25,6 +26,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use self::case::{CaseOutcome, PreparedTest, run_case};
+use self::report::{Status, Totals};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Arguments of `lamina statetest`.
@@ -156,13 +158,83 @@ impl CaseReport {
     }
 }
 
-/// The report of one file: its cases, or why it could not be read.
+/// Case counts of one fork in one file (or in the whole run).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForkTotals {
+    /// Where the fork sorts: its [`SpecId`] order, unknown forks last.
+    pub order: usize,
+    /// Fork name as the files write it.
+    pub fork: String,
+    /// Its counts.
+    pub totals: Totals,
+}
+
+/// What the report needs of one file's cases, kept instead of every [`CaseReport`] (whose
+/// execution results, logs included, would add up to gigabytes over the whole suite): the
+/// counts per fork, the failing cases in full, and, for `--json`, every case's line.
+#[derive(Debug, Default)]
+pub struct FileCases {
+    /// Counts per fork, in the order the forks first appear.
+    pub per_fork: Vec<ForkTotals>,
+    /// The failing cases, in the file's order.
+    pub failures: Vec<CaseReport>,
+    /// With `--json`: one JSON object per case, each on its own line, in the file's order.
+    pub json: String,
+}
+
+impl FileCases {
+    /// Counts a case (and keeps it, if it failed).
+    fn add(&mut self, case: Checked) {
+        let order = case.spec.map_or(usize::MAX, |spec| spec as usize);
+        let index = match self.per_fork.iter().position(|fork| fork.fork == case.fork) {
+            Some(index) => index,
+            None => {
+                let totals = Totals::default();
+                self.per_fork.push(ForkTotals { order, fork: case.fork, totals });
+                self.per_fork.len() - 1
+            }
+        };
+        self.per_fork[index].totals.add(case.status);
+        if let Some(json) = case.json {
+            self.json.push_str(&json);
+        }
+        self.failures.extend(case.failure);
+    }
+}
+
+/// One case reduced to what [`FileCases`] keeps.
+struct Checked {
+    fork: String,
+    spec: Option<SpecId>,
+    status: Status,
+    /// Its `--json` line, newline included.
+    json: Option<String>,
+    /// The whole report, if the case failed.
+    failure: Option<CaseReport>,
+}
+
+impl Checked {
+    fn new(path: &Path, report: CaseReport, json: bool) -> Self {
+        let status = match &report.outcome {
+            None => Status::Skipped,
+            Some(outcome) if outcome.passed() => Status::Passed,
+            Some(_) => Status::Failed,
+        };
+        let json = json.then(|| report::json_line(path, &report));
+        let fork = report.fork.clone();
+        let spec = report.spec;
+        let failure = (status == Status::Failed).then_some(report);
+        Self { fork, spec, status, json, failure }
+    }
+}
+
+/// The report of one file: what its cases left for the report, or why it could not be read.
 #[derive(Debug)]
 pub struct FileReport {
     /// The file.
     pub path: PathBuf,
     /// The cases run, or the read or parse error.
-    pub cases: Result<Vec<CaseReport>, String>,
+    pub cases: Result<FileCases, String>,
 }
 
 /// Runs one case of a prepared test (skipping forks Lamina does not know) and reports it.
@@ -191,6 +263,8 @@ fn report_case(
 /// Shared state of a parallel run: the fail-fast flag and progress.
 struct Control {
     fail_fast: bool,
+    /// Whether the `--json` line of every case is kept.
+    json: bool,
     stop: AtomicBool,
     progress: Progress,
 }
@@ -224,9 +298,9 @@ fn run_file(path: &Path, filter: &Filter, control: &Control, trace: bool) -> Fil
         }
     };
     let tests: Vec<_> = file.iter().filter(|(name, _)| filter.test(name)).collect();
-    let cases = if trace {
+    let mut cases = FileCases::default();
+    if trace {
         let mut stderr = io::stderr();
-        let mut reports = Vec::new();
         for (name, test) in tests {
             let prepared = PreparedTest::new(test);
             for selected in filter.cases(test) {
@@ -239,12 +313,12 @@ fn run_file(path: &Path, filter: &Filter, control: &Control, trace: bool) -> Fil
                     let _ = write_state_root(&mut stderr, &root);
                 }
                 control.record(&report);
-                reports.push(report);
+                cases.add(Checked::new(path, report, control.json));
             }
         }
-        reports
     } else {
-        let per_test: Vec<Vec<CaseReport>> = tests
+        // Each case is reduced to what the report needs as soon as it is run.
+        let per_test: Vec<Vec<Checked>> = tests
             .par_iter()
             .map(|(name, test)| {
                 let prepared = PreparedTest::new(test);
@@ -255,13 +329,13 @@ fn run_file(path: &Path, filter: &Filter, control: &Control, trace: bool) -> Fil
                     .map(|selected| {
                         let report = report_case(name, &prepared, selected, None);
                         control.record(&report);
-                        report
+                        Checked::new(path, report, control.json)
                     })
                     .collect()
             })
             .collect();
-        per_test.into_iter().flatten().collect()
-    };
+        per_test.into_iter().flatten().for_each(|case| cases.add(case));
+    }
     control.progress.file_done();
     FileReport { path: path.to_owned(), cases: Ok(cases) }
 }
@@ -302,6 +376,7 @@ pub fn main(args: Args) -> ExitCode {
     let start = Instant::now();
     let control = Control {
         fail_fast: args.fail_fast,
+        json: args.json,
         stop: AtomicBool::new(false),
         // A trace goes to standard error too; progress lines would break it up.
         progress: Progress::new(files.len(), !args.trace),

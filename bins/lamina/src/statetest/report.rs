@@ -34,13 +34,32 @@ pub struct Totals {
     pub skipped: usize,
 }
 
+/// How a case ended, for the counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// It passed.
+    Passed,
+    /// It failed.
+    Failed,
+    /// It was not run (a fork Lamina does not know).
+    Skipped,
+}
+
 impl Totals {
-    fn add(&mut self, case: &CaseReport) {
-        match &case.outcome {
-            None => self.skipped += 1,
-            Some(outcome) if outcome.passed() => self.passed += 1,
-            Some(_) => self.failed += 1,
+    /// Counts one case.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Skipped => self.skipped += 1,
         }
+    }
+
+    /// Adds `other`'s counts.
+    pub fn merge(&mut self, other: &Self) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
     }
 }
 
@@ -160,14 +179,14 @@ pub fn write_report(
         match &file.cases {
             Err(error) => unreadable.push((&file.path, error)),
             Ok(cases) => {
-                for case in cases {
-                    totals.add(case);
-                    let order = case.spec.map_or(usize::MAX, |spec| spec as usize);
-                    per_fork.entry((order, case.fork.clone())).or_default().add(case);
-                    if case.failed() {
-                        failures.push((file.path.as_path(), case));
-                    }
+                for fork in &cases.per_fork {
+                    totals.merge(&fork.totals);
+                    per_fork
+                        .entry((fork.order, fork.fork.clone()))
+                        .or_default()
+                        .merge(&fork.totals);
                 }
+                failures.extend(cases.failures.iter().map(|case| (file.path.as_path(), case)));
             }
         }
     }
@@ -293,20 +312,23 @@ impl<'a> JsonRecord<'a> {
     }
 }
 
+/// The `--json` line of a case, newline included.
+pub fn json_line(path: &Path, case: &CaseReport) -> String {
+    // Serialising plain data into a string cannot fail.
+    let mut line = serde_json::to_string(&JsonRecord::case(path, case)).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
 /// Writes one JSON object per case (and per unreadable file), one per line.
 pub fn write_json(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
-    let mut write = |record: JsonRecord<'_>| -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &record)?;
-        writeln!(out)
-    };
     for file in files {
         match &file.cases {
-            Err(error) => write(JsonRecord::file(&file.path, error))?,
-            Ok(cases) => {
-                for case in cases {
-                    write(JsonRecord::case(&file.path, case))?;
-                }
+            Err(error) => {
+                serde_json::to_writer(&mut *out, &JsonRecord::file(&file.path, error))?;
+                writeln!(out)?;
             }
+            Ok(cases) => out.write_all(cases.json.as_bytes())?,
         }
     }
     out.flush()

@@ -58,8 +58,7 @@ pub fn trace_first_failure(reports: &mut [FileReport], details: usize) -> bool {
     let failures = reports
         .iter_mut()
         .filter_map(|file| Some((file.path.as_path(), file.cases.as_mut().ok()?)))
-        .flat_map(|(path, cases)| cases.iter_mut().map(move |case| (path, case)))
-        .filter(|(_, case)| case.failed())
+        .flat_map(|(path, cases)| cases.failures.iter_mut().map(move |case| (path, case)))
         .take(details);
     for (path, case) in failures {
         let executed = case
