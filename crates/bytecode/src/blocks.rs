@@ -14,7 +14,7 @@ use crate::opcode::{self, OPCODE_INFO};
 use alloc::{boxed::Box, vec::Vec};
 use core::{
     ptr,
-    sync::atomic::{AtomicPtr, Ordering},
+    sync::atomic::{AtomicPtr, AtomicU32, Ordering},
 };
 use lamina_primitives::STACK_LIMIT;
 
@@ -258,6 +258,9 @@ impl Needs {
 #[derive(Default)]
 pub struct BlockCache {
     head: AtomicPtr<Node>,
+    /// Jumps made by frames that ran the code before it was analysed (see
+    /// [`BlockCache::record_jumps`]).
+    jumps: AtomicU32,
 }
 
 /// A copy starts empty: analyses are a cache, not part of the code's value.
@@ -298,7 +301,34 @@ impl BlockCache {
 
     /// An empty cache.
     pub const fn new() -> Self {
-        Self { head: AtomicPtr::new(ptr::null_mut()) }
+        Self { head: AtomicPtr::new(ptr::null_mut()), jumps: AtomicU32::new(0) }
+    }
+
+    /// The analysis for `key`, if made.
+    pub fn get(&self, key: u64) -> Option<&Blocks> {
+        let mut node = self.head.load(Ordering::Acquire);
+        while !node.is_null() {
+            // SAFETY: nodes are only freed when the cache is dropped.
+            let current = unsafe { &*node };
+            if current.blocks.key == key {
+                return Some(&current.blocks);
+            }
+            node = current.next;
+        }
+        None
+    }
+
+    /// Adds `jumps` to the jumps made running the code without its analysis: analysing pays
+    /// off only for code that runs long enough, in one frame or over many.
+    pub fn record_jumps(&self, jumps: u32) {
+        if jumps > 0 {
+            self.jumps.fetch_add(jumps, Ordering::Relaxed);
+        }
+    }
+
+    /// The jumps recorded so far.
+    pub fn jumps(&self) -> u32 {
+        self.jumps.load(Ordering::Relaxed)
     }
 
     /// The analysis for `key`, made by `analyse` if missing; `None` when the cache is full

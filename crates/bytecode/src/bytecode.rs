@@ -117,6 +117,12 @@ impl LegacyCode {
         self.blocks
             .get_or_insert(key, || Blocks::analyse(self.original_bytes(), &static_gas(), key))
     }
+
+    /// The code's block cache: analyses made so far, and how much the code ran without one.
+    #[inline]
+    pub fn block_cache(&self) -> &BlockCache {
+        &self.blocks
+    }
 }
 
 /// An EIP-7702 delegation designator: the code `0xef0100 ‖ address` of an account that

@@ -416,7 +416,7 @@ pub fn halt_reason(result: InstructionResult) -> HaltReason {
         | R::SelfDestruct
         | R::Revert
         | R::CallOrCreate
-        | R::CheckEachInstruction
+        | R::ChecksChanged
         | R::FatalExternalError => HaltReason::OutOfGas(OutOfGasError::Basic),
     }
 }

@@ -17,9 +17,10 @@ pub enum InstructionResult {
     Revert,
     /// Paused to run a call or create frame (internal).
     CallOrCreate,
-    /// Leaving the loop that checks once per basic block for the one that checks every
-    /// instruction (internal to [`crate::Interpreter::run`]; never seen outside it).
-    CheckEachInstruction,
+    /// Leaving the running loop because how instructions are checked changed: per block to
+    /// per instruction, or after a warm-up, per instruction to per block (internal to
+    /// [`crate::Interpreter::run`]; never seen outside it).
+    ChecksChanged,
     /// A CREATE whose init code was too large (EIP-3860): the creating frame halts.
     CreateInitCodeSizeLimit,
     /// Out of gas.
@@ -87,7 +88,7 @@ impl InstructionResult {
     pub const fn is_error(self) -> bool {
         !self.is_ok()
             && !self.is_revert()
-            && !matches!(self, Self::Continue | Self::CallOrCreate | Self::CheckEachInstruction)
+            && !matches!(self, Self::Continue | Self::CallOrCreate | Self::ChecksChanged)
     }
 
     /// Success or revert: the frame hands back its remaining gas.

@@ -33,6 +33,18 @@ enum Checks {
     /// block whose checks failed (the frame then fails inside that block, at the exact
     /// instruction the per-instruction checks name).
     PerInstruction,
+    /// Before every instruction while code not yet analysed warms up: analysing costs a pass
+    /// over the whole code, which code that runs a few instructions (init code, most of a
+    /// large contract) never earns back. Block entries (jumps and frame starts) are counted
+    /// over all frames running the code, which is analysed once they reach [`warmup_jumps`].
+    WarmingUp,
+}
+
+/// Block entries (jumps and frame starts) code makes before it is analysed: analysis costs a
+/// few dozen instructions per code byte, and checking per block saves about ten per
+/// instruction executed, several instructions per block.
+fn warmup_jumps(code_len: usize) -> u32 {
+    u32::try_from(code_len / 4 + 1).unwrap_or(u32::MAX)
 }
 
 /// One frame's machine: code, program counter, stack, memory, gas.
@@ -73,6 +85,10 @@ pub struct Interpreter {
     /// The code's blocks under the running table, inside `code`'s allocation (valid while
     /// `checks` is `PerBlock`).
     blocks: *const Blocks,
+    /// While warming up: jumps left before the code is analysed, and the count when last
+    /// recorded in the code.
+    jump_budget: u32,
+    recorded_budget: u32,
 }
 
 // SAFETY: `ip` and `legacy` point into `code`'s reference-counted, immutable data (or static
@@ -112,6 +128,8 @@ impl Interpreter {
             next_action: InterpreterAction::None,
             checks: Checks::Fresh,
             blocks: core::ptr::null(),
+            jump_budget: 0,
+            recorded_budget: 0,
         }
     }
 
@@ -233,6 +251,13 @@ impl Interpreter {
         if code.jump_table().is_valid(dest) {
             // SAFETY: valid destinations are inside the code.
             self.ip = unsafe { code.padded_bytes().as_ptr().add(dest) };
+            if self.checks == Checks::WarmingUp {
+                self.jump_budget -= 1;
+                if self.jump_budget == 0 {
+                    // Warm: `run` analyses the code and enters the block at `dest`.
+                    self.control = InstructionResult::ChecksChanged;
+                }
+            }
         } else {
             self.halt(InstructionResult::InvalidJump);
         }
@@ -259,7 +284,7 @@ impl Interpreter {
         self.ip = unsafe { code.as_ptr().add(dest) };
         if !(block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)) {
             self.checks = Checks::PerInstruction;
-            self.control = InstructionResult::CheckEachInstruction;
+            self.control = InstructionResult::ChecksChanged;
         }
     }
 
@@ -271,7 +296,7 @@ impl Interpreter {
     pub(crate) fn enter_block(&mut self) {
         if self.checks == Checks::PerBlock && !self.try_enter_block() {
             self.checks = Checks::PerInstruction;
-            self.control = InstructionResult::CheckEachInstruction;
+            self.control = InstructionResult::ChecksChanged;
         }
     }
 
@@ -301,10 +326,52 @@ impl Interpreter {
     fn start<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>) {
         self.checks = Checks::PerInstruction;
         let Some(key) = table.block_key() else { return };
-        let Some(blocks) = self.code().blocks(key, || table.static_gas()) else { return };
+        let code = self.code();
+        if code.original_bytes().is_empty() {
+            return;
+        }
+        let cache = code.block_cache();
+        if let Some(blocks) = cache.get(key) {
+            self.check_per_block(blocks);
+            return;
+        }
+        // Starting a frame enters a block as a jump does, and counts as one: straight code
+        // that many frames run warms up too.
+        let entries = cache.jumps().saturating_add(1);
+        let threshold = warmup_jumps(code.original_bytes().len());
+        if entries >= threshold {
+            self.analyse(table, key);
+        } else {
+            self.checks = Checks::WarmingUp;
+            self.jump_budget = threshold - entries;
+            // The first record includes this frame's start.
+            self.recorded_budget = self.jump_budget + 1;
+        }
+    }
+
+    /// Analyses the code (or finds it analysed) and checks per block from here on.
+    fn analyse<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, key: u64) {
+        self.checks = Checks::PerInstruction;
+        if let Some(blocks) = self.code().blocks(key, || table.static_gas()) {
+            let blocks: *const Blocks = blocks;
+            // SAFETY: inside `code`'s cache, alive while `self.code` is.
+            self.check_per_block(unsafe { &*blocks });
+        }
+    }
+
+    fn check_per_block(&mut self, blocks: *const Blocks) {
         self.blocks = blocks;
         self.checks = Checks::PerBlock;
         self.resume_block();
+    }
+
+    /// Adds the jumps this frame made while warming up to the code's count.
+    fn record_jumps(&mut self) {
+        if self.checks == Checks::WarmingUp {
+            let jumps = self.recorded_budget - self.jump_budget;
+            self.code().block_cache().record_jumps(jumps);
+            self.recorded_budget = self.jump_budget;
+        }
     }
 
     /// Grows memory to cover `len` bytes at `offset`, charging for it. `false` (and the frame
@@ -402,15 +469,22 @@ impl Interpreter {
                     self.step(table, host);
                 }
             }
-            if self.control != InstructionResult::CheckEachInstruction {
+            if self.control != InstructionResult::ChecksChanged {
                 return self.take_action();
             }
             self.control = InstructionResult::Continue;
+            if self.checks == Checks::WarmingUp {
+                self.record_jumps();
+                if let Some(key) = table.block_key() {
+                    self.analyse(table, key);
+                }
+            }
         }
     }
 
     /// What the frame asks for after it stopped running.
     pub fn take_action(&mut self) -> InterpreterAction {
+        self.record_jumps();
         if self.control == InstructionResult::CallOrCreate {
             return core::mem::take(&mut self.next_action);
         }

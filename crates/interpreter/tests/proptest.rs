@@ -129,24 +129,39 @@ fn run_to_end(
     input: Bytes,
     child_reverts: bool,
 ) -> Result<(InterpreterResult, usize), TestCaseError> {
-    let (result, requests, _) = run_frame(code, spec, gas_limit, input, child_reverts, false)?;
+    let (result, requests, _) = run_frame(code, spec, gas_limit, input, child_reverts, Drive::Run)?;
     Ok((result, requests))
 }
 
-/// As [`run_to_end`], returning the frame too, driven by `run` or (`step_by_step`) by
-/// `step`; the requests it made are recorded in the host's log of calls.
+/// How a test drives a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Drive {
+    /// `run`: checks per instruction until the code has warmed up, then per block.
+    Run,
+    /// `run` on code analysed beforehand: checks per block from the first instruction.
+    RunAnalysed,
+    /// `step`: checks per instruction throughout.
+    Step,
+}
+
+/// As [`run_to_end`], returning the frame too; the requests it made are recorded in the
+/// host's log of calls.
 fn run_frame(
     code: &[u8],
     spec: SpecId,
     gas_limit: u64,
     input: Bytes,
     child_reverts: bool,
-    step_by_step: bool,
+    drive: Drive,
 ) -> Result<(InterpreterResult, usize, Frame), TestCaseError> {
     let context = FrameContext { input, ..context() };
     let mut frame =
         Frame::with(code, InstructionTable::new(spec), gas_limit, context, TestHost::default());
-    frame.step_by_step = step_by_step;
+    frame.step_by_step = drive == Drive::Step;
+    if drive == Drive::RunAnalysed {
+        let key = frame.table.block_key().expect("a fork's table checks per block");
+        frame.interp.code().blocks(key, || frame.table.static_gas());
+    }
     // Every request costs at least CALL's Frontier price, 40, which no failed outcome hands
     // back (a value stipend is paid for by the 9000 charged with it), so no frame makes more
     // than gas_limit / 40 requests.
@@ -230,12 +245,14 @@ proptest! {
         gas_limit in prop_oneof![0u64..=3_000, 0u64..=1_000_000],
         input in prop::collection::vec(any::<u8>(), 0..64),
         child_reverts in any::<bool>(),
+        analysed in any::<bool>(),
     ) {
         let input = Bytes::from(input);
+        let drive = if analysed { Drive::RunAnalysed } else { Drive::Run };
         let (by_block, _, block_frame) =
-            run_frame(&code, spec, gas_limit, input.clone(), child_reverts, false)?;
+            run_frame(&code, spec, gas_limit, input.clone(), child_reverts, drive)?;
         let (by_step, _, step_frame) =
-            run_frame(&code, spec, gas_limit, input, child_reverts, true)?;
+            run_frame(&code, spec, gas_limit, input, child_reverts, Drive::Step)?;
         prop_assert_eq!(by_block.result.is_error(), by_step.result.is_error());
         prop_assert_eq!(&block_frame.host.requests, &step_frame.host.requests);
         if by_block.result.is_error() {

@@ -77,7 +77,7 @@ pub(crate) fn stopped(result: InstructionResult, opcode: u8) -> Stopped {
     use InstructionResult::*;
     match result {
         Continue | Stop | Return | SelfDestruct => Stopped::No,
-        CallOrCreate | CheckEachInstruction => Stopped::ForFrame,
+        CallOrCreate | ChecksChanged => Stopped::ForFrame,
         // go-ethereum's table gives an opcode the fork lacks no stack needs and no gas, and
         // fails when "executing" it.
         OpcodeNotFound | InvalidFEOpcode => {
@@ -206,6 +206,6 @@ pub(crate) fn frame_error(result: InstructionResult, is_create: bool) -> &'stati
         OpcodeNotFound | InvalidFEOpcode => "invalid opcode",
         CreateInitCodeSizeLimit => "max initcode size exceeded",
         FatalExternalError => "fatal external error",
-        Continue | CallOrCreate | CheckEachInstruction | Stop | Return | SelfDestruct => "",
+        Continue | CallOrCreate | ChecksChanged | Stop | Return | SelfDestruct => "",
     }
 }

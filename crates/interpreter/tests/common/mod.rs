@@ -313,8 +313,23 @@ impl Frame {
         host: TestHost,
     ) -> Self {
         let bytecode = Bytecode::new_raw(Bytes::copy_from_slice(code));
+        Self::with_all(&bytecode, table, gas_limit, context, host)
+    }
+
+    /// A frame running `code` (shared with other frames: its analysis is too).
+    pub fn with_code(code: &Bytecode, table: InstructionTable<TestHost>, gas_limit: u64) -> Self {
+        Self::with_all(code, table, gas_limit, context(), TestHost::default())
+    }
+
+    fn with_all(
+        bytecode: &Bytecode,
+        table: InstructionTable<TestHost>,
+        gas_limit: u64,
+        context: FrameContext,
+        host: TestHost,
+    ) -> Self {
         let interp = Interpreter::new(
-            &bytecode,
+            bytecode,
             context,
             gas_limit,
             table.gas,

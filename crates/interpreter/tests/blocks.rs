@@ -1,0 +1,83 @@
+//! Checking per basic block: when code is analysed, and that the gas is the same either way.
+//! Gas figures are the Yellow Paper's per-opcode costs added by hand.
+
+mod common;
+
+use common::*;
+use lamina_bytecode::{Bytecode, opcode::*};
+use lamina_interpreter::{InstructionResult, InstructionTable};
+use lamina_primitives::{Bytes, SpecId, U256};
+
+/// Counts 100 down to 0: PUSH1 100; loop: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 2 JUMPI; STOP.
+/// Gas: 3, then per iteration 1 + 3 + 3 + 3 + 3 + 3 + 10 = 26: 3 + 100 * 26 = 2,603.
+const COUNTDOWN: [u8; 12] =
+    [PUSH1, 100, JUMPDEST, PUSH1, 1, SWAP1, SUB, DUP1, PUSH1, 2, JUMPI, STOP];
+
+fn is_analysed(frame: &Frame) -> bool {
+    let key = frame.table.block_key().expect("a fork's table");
+    frame.interp.code().block_cache().get(key).is_some()
+}
+
+#[test]
+fn a_loop_warms_up_within_its_frame() {
+    let mut frame = Frame::new(&COUNTDOWN, SpecId::CANCUN, LIMIT);
+    let result = frame.finish();
+    assert_eq!(result.result, InstructionResult::Stop);
+    assert_eq!(result.gas.spent(), 2_603);
+    assert_eq!(frame.stack(), [U256::ZERO]);
+    // 12 bytes of code warm up after 12 / 4 + 1 = 4 block entries (the start and 3 jumps);
+    // the loop makes 99 jumps.
+    assert!(is_analysed(&frame));
+}
+
+#[test]
+fn straight_code_is_never_analysed() {
+    // Init code runs once: PUSH1 1 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN, no jump: one
+    // block entry where 10 / 4 + 1 = 3 are needed.
+    let code = [PUSH1, 1, PUSH1, 0, MSTORE, PUSH1, 32, PUSH1, 0, RETURN];
+    let mut frame = Frame::new(&code, SpecId::CANCUN, LIMIT);
+    let result = frame.finish();
+    assert_eq!(result.result, InstructionResult::Return);
+    // 3 + 3 + (3 + 3 memory) + 3 + 3 + 0.
+    assert_eq!(result.gas.spent(), 18);
+    assert!(!is_analysed(&frame));
+}
+
+#[test]
+fn block_entries_add_up_over_frames() {
+    // PUSH1 1 PUSH1 2 ADD POP, twice, STOP: 13 bytes of straight code warm up after
+    // 13 / 4 + 1 = 4 block entries; each frame makes one (its start), so the fourth frame
+    // running the shared code analyses it.
+    let code = Bytecode::new_raw(Bytes::from_static(&[
+        PUSH1, 1, PUSH1, 2, ADD, POP, PUSH1, 1, PUSH1, 2, ADD, POP, STOP,
+    ]));
+    let key = InstructionTable::<TestHost>::new(SpecId::CANCUN).block_key().unwrap();
+    for run in 1..=5 {
+        let mut frame = Frame::with_code(&code, InstructionTable::new(SpecId::CANCUN), LIMIT);
+        let result = frame.finish();
+        assert_eq!(result.result, InstructionResult::Stop);
+        // (3 + 3 + 3 + 2) * 2, whichever way it was checked.
+        assert_eq!(result.gas.spent(), 22, "run {run}");
+        let analysed = code.legacy().unwrap().block_cache().get(key).is_some();
+        assert_eq!(analysed, run >= 4, "run {run}");
+    }
+}
+
+#[test]
+fn a_failing_block_fails_at_the_exact_instruction() {
+    // Analysed, then given too little gas for the loop's block: the block check fails and
+    // the instructions are checked one by one, so the frame runs out of gas inside it
+    // having spent everything, as the per-instruction checks would.
+    for gas in [0, 2, 3, 4, 10, 29, 100] {
+        let mut frame = Frame::new(&COUNTDOWN, SpecId::CANCUN, gas);
+        let key = frame.table.block_key().unwrap();
+        frame.interp.code().blocks(key, || frame.table.static_gas());
+        assert_halt(&frame.finish(), InstructionResult::OutOfGas);
+    }
+    // A stack underflow in a block is named as such, not as out of gas.
+    let code = [PUSH1, 0, JUMPDEST, ADD, PUSH1, 2, JUMP];
+    let mut frame = Frame::new(&code, SpecId::CANCUN, LIMIT);
+    let key = frame.table.block_key().unwrap();
+    frame.interp.code().blocks(key, || frame.table.static_gas());
+    assert_halt(&frame.finish(), InstructionResult::StackUnderflow);
+}
