@@ -22,6 +22,9 @@ struct Input {
     gas_limit: u32,
     /// Whether calls and creates revert (gas handed back) or halt (gas kept).
     children_revert: bool,
+    /// Whether the code is analysed before it runs (checks per basic block from the first
+    /// instruction) rather than after warming up.
+    analysed: bool,
 }
 
 /// Enough gas for any opcode's worst case many times over, little enough that a program
@@ -33,6 +36,11 @@ const MEMORY_LIMIT: u64 = 1 << 20;
 
 fn run(table: &InstructionTable<DummyHost>, input: &Input) {
     let code = Bytecode::new_raw(Bytes::copy_from_slice(&input.code));
+    if input.analysed
+        && let (Some(key), Some(legacy)) = (table.block_key(), code.legacy())
+    {
+        legacy.blocks(key, || table.static_gas());
+    }
     let gas_limit = u64::from(input.gas_limit) % (MAX_GAS + 1);
     let context =
         FrameContext { input: Bytes::copy_from_slice(&input.calldata), ..Default::default() };
@@ -70,7 +78,12 @@ fn run(table: &InstructionTable<DummyHost>, input: &Input) {
     };
     let spec = table.spec;
     assert!(
-        !matches!(result.result, InstructionResult::Continue | InstructionResult::CallOrCreate),
+        !matches!(
+            result.result,
+            InstructionResult::Continue
+                | InstructionResult::CallOrCreate
+                | InstructionResult::ChecksChanged
+        ),
         "{spec}: a frame ended with {:?}",
         result.result
     );
