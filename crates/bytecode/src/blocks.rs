@@ -258,9 +258,9 @@ impl Needs {
 #[derive(Default)]
 pub struct BlockCache {
     head: AtomicPtr<Node>,
-    /// Jumps made by frames that ran the code before it was analysed (see
-    /// [`BlockCache::record_jumps`]).
-    jumps: AtomicU32,
+    /// Instructions run by frames that ran the code before it was analysed (see
+    /// [`BlockCache::record_run`]).
+    instructions_run: AtomicU32,
 }
 
 /// A copy starts empty: analyses are a cache, not part of the code's value.
@@ -301,7 +301,7 @@ impl BlockCache {
 
     /// An empty cache.
     pub const fn new() -> Self {
-        Self { head: AtomicPtr::new(ptr::null_mut()), jumps: AtomicU32::new(0) }
+        Self { head: AtomicPtr::new(ptr::null_mut()), instructions_run: AtomicU32::new(0) }
     }
 
     /// The analysis for `key`, if made.
@@ -318,17 +318,19 @@ impl BlockCache {
         None
     }
 
-    /// Adds `jumps` to the jumps made running the code without its analysis: analysing pays
-    /// off only for code that runs long enough, in one frame or over many.
-    pub fn record_jumps(&self, jumps: u32) {
-        if jumps > 0 {
-            self.jumps.fetch_add(jumps, Ordering::Relaxed);
+    /// Adds `instructions` to those run without the code's analysis: analysing pays off
+    /// only for code that runs long enough, in one frame or over many. Saturates.
+    pub fn record_run(&self, instructions: u32) {
+        if instructions > 0 {
+            let add = |run: u32| Some(run.saturating_add(instructions));
+            // `fetch_update` with a closure that always returns `Some` cannot fail.
+            let _ = self.instructions_run.fetch_update(Ordering::Relaxed, Ordering::Relaxed, add);
         }
     }
 
-    /// The jumps recorded so far.
-    pub fn jumps(&self) -> u32 {
-        self.jumps.load(Ordering::Relaxed)
+    /// The instructions recorded so far.
+    pub fn instructions_run(&self) -> u32 {
+        self.instructions_run.load(Ordering::Relaxed)
     }
 
     /// The analysis for `key`, made by `analyse` if missing; `None` when the cache is full

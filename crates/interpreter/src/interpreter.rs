@@ -35,16 +35,16 @@ enum Checks {
     PerInstruction,
     /// Before every instruction while code not yet analysed warms up: analysing costs a pass
     /// over the whole code, which code that runs a few instructions (init code, most of a
-    /// large contract) never earns back. Block entries (jumps and frame starts) are counted
-    /// over all frames running the code, which is analysed once they reach [`warmup_jumps`].
+    /// large contract) never earns back. The instructions run are counted over all frames
+    /// running the code, which is analysed at the first jump after they reach
+    /// [`warmup_instructions`] (a jump lands on a block start).
     WarmingUp,
 }
 
-/// Block entries (jumps and frame starts) code makes before it is analysed: analysis costs a
-/// few dozen instructions per code byte, and checking per block saves about ten per
-/// instruction executed, several instructions per block.
-fn warmup_jumps(code_len: usize) -> u32 {
-    u32::try_from(code_len / 4 + 1).unwrap_or(u32::MAX)
+/// Instructions code runs before it is analysed: analysis costs some tens of host
+/// instructions per code byte, and checking per block saves about ten per instruction run.
+fn warmup_instructions(code_len: usize) -> u32 {
+    u32::try_from(code_len.saturating_mul(2)).unwrap_or(u32::MAX)
 }
 
 /// One frame's machine: code, program counter, stack, memory, gas.
@@ -85,9 +85,9 @@ pub struct Interpreter {
     /// The code's blocks under the running table, inside `code`'s allocation (valid while
     /// `checks` is `PerBlock`).
     blocks: *const Blocks,
-    /// While warming up: jumps left before the code is analysed, and the count when last
-    /// recorded in the code.
-    jump_budget: u32,
+    /// While warming up: instructions left before the code is analysed, and the count when
+    /// last recorded in the code.
+    warmup_budget: u32,
     recorded_budget: u32,
 }
 
@@ -128,7 +128,7 @@ impl Interpreter {
             next_action: InterpreterAction::None,
             checks: Checks::Fresh,
             blocks: core::ptr::null(),
-            jump_budget: 0,
+            warmup_budget: 0,
             recorded_budget: 0,
         }
     }
@@ -251,12 +251,9 @@ impl Interpreter {
         if code.jump_table().is_valid(dest) {
             // SAFETY: valid destinations are inside the code.
             self.ip = unsafe { code.padded_bytes().as_ptr().add(dest) };
-            if self.checks == Checks::WarmingUp {
-                self.jump_budget -= 1;
-                if self.jump_budget == 0 {
-                    // Warm: `run` analyses the code and enters the block at `dest`.
-                    self.control = InstructionResult::ChecksChanged;
-                }
+            if self.checks == Checks::WarmingUp && self.warmup_budget == 0 {
+                // Warm: `run` analyses the code and enters the block at `dest`.
+                self.control = InstructionResult::ChecksChanged;
             }
         } else {
             self.halt(InstructionResult::InvalidJump);
@@ -335,17 +332,14 @@ impl Interpreter {
             self.check_per_block(blocks);
             return;
         }
-        // Starting a frame enters a block as a jump does, and counts as one: straight code
-        // that many frames run warms up too.
-        let entries = cache.jumps().saturating_add(1);
-        let threshold = warmup_jumps(code.original_bytes().len());
-        if entries >= threshold {
+        let run = cache.instructions_run();
+        let threshold = warmup_instructions(code.original_bytes().len());
+        if run >= threshold {
             self.analyse(table, key);
         } else {
             self.checks = Checks::WarmingUp;
-            self.jump_budget = threshold - entries;
-            // The first record includes this frame's start.
-            self.recorded_budget = self.jump_budget + 1;
+            self.warmup_budget = threshold - run;
+            self.recorded_budget = self.warmup_budget;
         }
     }
 
@@ -365,12 +359,12 @@ impl Interpreter {
         self.resume_block();
     }
 
-    /// Adds the jumps this frame made while warming up to the code's count.
-    fn record_jumps(&mut self) {
+    /// Adds the instructions this frame ran while warming up to the code's count.
+    fn record_run(&mut self) {
         if self.checks == Checks::WarmingUp {
-            let jumps = self.recorded_budget - self.jump_budget;
-            self.code().block_cache().record_jumps(jumps);
-            self.recorded_budget = self.jump_budget;
+            let run = self.recorded_budget - self.warmup_budget;
+            self.code().block_cache().record_run(run);
+            self.recorded_budget = self.warmup_budget;
         }
     }
 
@@ -464,6 +458,11 @@ impl Interpreter {
                     self.skip(1);
                     (table.function(opcode))(self, host);
                 }
+            } else if self.checks == Checks::WarmingUp {
+                while self.control == InstructionResult::Continue {
+                    self.step(table, host);
+                    self.warmup_budget = self.warmup_budget.saturating_sub(1);
+                }
             } else {
                 while self.control == InstructionResult::Continue {
                     self.step(table, host);
@@ -474,7 +473,7 @@ impl Interpreter {
             }
             self.control = InstructionResult::Continue;
             if self.checks == Checks::WarmingUp {
-                self.record_jumps();
+                self.record_run();
                 if let Some(key) = table.block_key() {
                     self.analyse(table, key);
                 }
@@ -484,7 +483,7 @@ impl Interpreter {
 
     /// What the frame asks for after it stopped running.
     pub fn take_action(&mut self) -> InterpreterAction {
-        self.record_jumps();
+        self.record_run();
         if self.control == InstructionResult::CallOrCreate {
             return core::mem::take(&mut self.next_action);
         }

@@ -25,15 +25,15 @@ fn a_loop_warms_up_within_its_frame() {
     assert_eq!(result.result, InstructionResult::Stop);
     assert_eq!(result.gas.spent(), 2_603);
     assert_eq!(frame.stack(), [U256::ZERO]);
-    // 12 bytes of code warm up after 12 / 4 + 1 = 4 block entries (the start and 3 jumps);
-    // the loop makes 99 jumps.
+    // 12 bytes of code warm up after 2 * 12 = 24 instructions, in the fourth iteration of
+    // the loop (7 instructions each); the jump after that enters the analysed code.
     assert!(is_analysed(&frame));
 }
 
 #[test]
 fn straight_code_is_never_analysed() {
-    // Init code runs once: PUSH1 1 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN, no jump: one
-    // block entry where 10 / 4 + 1 = 3 are needed.
+    // Init code runs once: PUSH1 1 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: 6 instructions
+    // where 2 * 10 = 20 are needed.
     let code = [PUSH1, 1, PUSH1, 0, MSTORE, PUSH1, 32, PUSH1, 0, RETURN];
     let mut frame = Frame::new(&code, SpecId::CANCUN, LIMIT);
     let result = frame.finish();
@@ -44,10 +44,10 @@ fn straight_code_is_never_analysed() {
 }
 
 #[test]
-fn block_entries_add_up_over_frames() {
+fn instructions_run_add_up_over_frames() {
     // PUSH1 1 PUSH1 2 ADD POP, twice, STOP: 13 bytes of straight code warm up after
-    // 13 / 4 + 1 = 4 block entries; each frame makes one (its start), so the fourth frame
-    // running the shared code analyses it.
+    // 2 * 13 = 26 instructions; each frame runs 9, so the fourth frame running the shared
+    // code analyses it.
     let code = Bytecode::new_raw(Bytes::from_static(&[
         PUSH1, 1, PUSH1, 2, ADD, POP, PUSH1, 1, PUSH1, 2, ADD, POP, STOP,
     ]));
