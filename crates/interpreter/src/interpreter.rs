@@ -91,9 +91,9 @@ pub struct Interpreter {
     recorded_budget: u32,
 }
 
-// SAFETY: `ip` and `legacy` point into `code`'s reference-counted, immutable data (or static
-// data), which the interpreter owns; moving the interpreter to another thread moves that
-// ownership too.
+// SAFETY: `ip`, `legacy` and `blocks` point into `code`'s reference-counted data (or static
+// data), which the interpreter owns and which is immutable once published (the block cache
+// only ever adds analyses); moving the interpreter to another thread moves that ownership.
 unsafe impl Send for Interpreter {}
 // SAFETY: `&Interpreter` allows no mutation through `ip`.
 unsafe impl Sync for Interpreter {}
@@ -481,7 +481,8 @@ impl Interpreter {
         }
     }
 
-    /// What the frame asks for after it stopped running.
+    /// What the frame asks for after it stopped running. A finished frame's output moves
+    /// into the returned result.
     pub fn take_action(&mut self) -> InterpreterAction {
         self.record_run();
         if self.control == InstructionResult::CallOrCreate {
