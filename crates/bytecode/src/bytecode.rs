@@ -66,7 +66,7 @@ pub struct LegacyCode {
     padded: Bytes,
     len: usize,
     jump_table: JumpTable,
-    /// Basic-block analyses, made on first run under each static-gas table.
+    /// Basic-block analyses (one per static-gas table the code warmed up under).
     blocks: BlockCache,
 }
 
