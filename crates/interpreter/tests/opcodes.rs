@@ -134,6 +134,20 @@ mod arithmetic {
         assert_eq!(eval(S, SIGNEXTEND, &[u(0), u(0x1ff)]), U256::MAX);
         // b = 1 on 0x8000: −32768.
         assert_eq!(eval(S, SIGNEXTEND, &[u(1), u(0x8000)]), neg(0x8000));
+        // Every byte position, on words with the sign bit set and clear at each: bit by bit
+        // from the definition (bits above bit 8b + 7 copy it, the others stay).
+        let words = [U256::MAX, U256::ZERO, u(0x0123_4567_89ab_cdef) * pow2(100) + u(0xfedc)];
+        let words: Vec<U256> = words.iter().flat_map(|&w| [w, !w, w ^ pow2(127)]).collect();
+        for b in 0..31u64 {
+            let sign_bit = b as usize * 8 + 7;
+            for &x in &words {
+                let mut expected = x;
+                for bit in sign_bit + 1..256 {
+                    expected.set_bit(bit, x.bit(sign_bit));
+                }
+                assert_eq!(eval(S, SIGNEXTEND, &[u(b), x]), expected, "b = {b}, x = {x:#x}");
+            }
+        }
         // b ≥ 31 leaves the value unchanged.
         for b in [u(31), u(32), U256::MAX] {
             assert_eq!(eval(S, SIGNEXTEND, &[b, u(0xff)]), u(0xff));

@@ -73,9 +73,19 @@ pub fn exp<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 pub fn signextend<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, b; x);
     if b < U256::from(31) {
+        // Limb by limb: the sign bit's limb keeps its bits up to the sign bit and takes the
+        // sign above it; the limbs above are all sign. (A 256-bit mask costs shifts and a
+        // subtraction across all four limbs.)
         let bit = b.as_limbs()[0] as usize * 8 + 7;
-        let mask = (U256::from(1) << bit) - U256::from(1);
-        *x = if x.bit(bit) { *x | !mask } else { *x & mask };
+        let (limb, shift) = (bit / 64, bit % 64);
+        let mut limbs = *x.as_limbs();
+        let fill = if (limbs[limb] >> shift) & 1 == 1 { u64::MAX } else { 0 };
+        let low = u64::MAX >> (63 - shift);
+        limbs[limb] = (limbs[limb] & low) | (fill & !low);
+        for above in &mut limbs[limb + 1..] {
+            *above = fill;
+        }
+        *x = U256::from_limbs(limbs);
     }
 }
 
