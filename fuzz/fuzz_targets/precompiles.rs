@@ -19,9 +19,12 @@ struct Input {
 /// arithmetic (found by this target as a "timeout", which it is not). No call can have more
 /// gas than a block, so the gas given is held to 2^30, above any block gas limit.
 const MAX_GAS: u64 = 1 << 30;
-/// BLAKE2F charges one gas per round and runs it: held to 2^25 rounds (half a second).
+/// BLAKE2F charges one gas per round and runs it: held to 2^20 rounds. Each input runs on
+/// every fork that has BLAKE2F (ten of them), and the coverage instrumentation makes a round
+/// about four times slower, so 2^25 rounds took 28 s per input (a CI smoke-run "timeout";
+/// the rounds loop is the same at any count).
 const BLAKE2F: Address = Address::with_last_byte(9);
-const BLAKE2F_MAX_GAS: u64 = 1 << 25;
+const BLAKE2F_MAX_GAS: u64 = 1 << 20;
 
 fuzz_target!(|input: Input| {
     static SETS: OnceLock<Vec<(SpecId, Precompiles)>> = OnceLock::new();
