@@ -25,7 +25,9 @@ pub struct FrameContext {
 /// How the loop checks each instruction's stack needs and static gas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Checks {
-    /// Not decided yet: the frame has not started.
+    /// Not decided yet: `run` decides when it starts the frame. A frame driven only by
+    /// `step` stays here, which checks like `PerInstruction` (block entries and the warm-up
+    /// act only in their own modes).
     Fresh,
     /// Once per basic block, from the code's block analysis (`Interpreter::blocks`).
     PerBlock,
@@ -279,9 +281,8 @@ impl Interpreter {
         }
         // SAFETY: as above, `dest` is inside the padded bytes.
         self.ip = unsafe { code.as_ptr().add(dest) };
-        if !(block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)) {
-            self.checks = Checks::PerInstruction;
-            self.control = InstructionResult::ChecksChanged;
+        if !self.charge_block(Some(block)) {
+            self.check_each_instruction();
         }
     }
 
@@ -292,9 +293,15 @@ impl Interpreter {
     #[inline(always)]
     pub(crate) fn enter_block(&mut self) {
         if self.checks == Checks::PerBlock && !self.try_enter_block() {
-            self.checks = Checks::PerInstruction;
-            self.control = InstructionResult::ChecksChanged;
+            self.check_each_instruction();
         }
+    }
+
+    /// Leaves the per-block loop for the rest of the frame (inside an instruction).
+    #[cold]
+    fn check_each_instruction(&mut self) {
+        self.checks = Checks::PerInstruction;
+        self.control = InstructionResult::ChecksChanged;
     }
 
     /// As [`Interpreter::enter_block`], outside an instruction: the next `run` starts there.
@@ -310,12 +317,16 @@ impl Interpreter {
         let pc = self.pc();
         // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
         let blocks = unsafe { &*self.blocks };
-        match blocks.at(pc) {
-            Some(block) => {
-                block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)
-            }
-            None => false,
-        }
+        self.charge_block(blocks.at(pc))
+    }
+
+    /// Checks a block's stack needs and charges its static gas; `false` (nothing charged)
+    /// when either fails or there is no block.
+    #[inline(always)]
+    fn charge_block(&mut self, block: Option<lamina_bytecode::BlockCheck>) -> bool {
+        block.is_some_and(|block| {
+            block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)
+        })
     }
 
     /// Decides how a fresh frame is checked: per block when the table allows it and the
@@ -329,6 +340,7 @@ impl Interpreter {
         }
         let cache = code.block_cache();
         if let Some(blocks) = cache.get(key) {
+            let blocks: *const Blocks = blocks;
             self.check_per_block(blocks);
             return;
         }
@@ -348,11 +360,11 @@ impl Interpreter {
         self.checks = Checks::PerInstruction;
         if let Some(blocks) = self.code().blocks(key, || table.static_gas()) {
             let blocks: *const Blocks = blocks;
-            // SAFETY: inside `code`'s cache, alive while `self.code` is.
-            self.check_per_block(unsafe { &*blocks });
+            self.check_per_block(blocks);
         }
     }
 
+    /// `blocks` is inside `code`'s cache, alive while `self.code` is.
     fn check_per_block(&mut self, blocks: *const Blocks) {
         self.blocks = blocks;
         self.checks = Checks::PerBlock;
@@ -420,9 +432,6 @@ impl Interpreter {
     /// throughout.
     #[inline(always)]
     pub fn step<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
-        if self.checks == Checks::Fresh {
-            self.checks = Checks::PerInstruction;
-        }
         let instruction = table.instruction(self.current_opcode());
         let len = self.stack.len();
         if len < instruction.min_stack as usize {

@@ -165,28 +165,26 @@ impl PreState {
                 .map(|code| code.original_bytes().len()),
         };
         let non_zero = |(slot, value): (&U256, U256)| (!value.is_zero()).then_some((*slot, value));
+        let account = |info: &AccountInfo, storage| PostAccount {
+            nonce: info.nonce,
+            balance: info.balance,
+            code_hash: info.code_hash,
+            code_len: code_len(info),
+            storage,
+        };
         let mut accounts = BTreeMap::new();
         for (address, pre) in &self.accounts {
             if db.accounts.contains_key(address) {
                 continue;
             }
-            let info = &pre.info;
             let storage =
                 pre.storage.iter().filter_map(|(slot, pre)| non_zero((slot, pre.value))).collect();
-            let account = PostAccount {
-                nonce: info.nonce,
-                balance: info.balance,
-                code_hash: info.code_hash,
-                code_len: code_len(info),
-                storage,
-            };
-            accounts.insert(*address, account);
+            accounts.insert(*address, account(&pre.info, storage));
         }
         for (address, cached) in &db.accounts {
             if cached.state == AccountState::NotExisting {
                 continue;
             }
-            let info = &cached.info;
             let mut storage: BTreeMap<U256, U256> = BTreeMap::new();
             if let Some(pre) =
                 self.accounts.get(address).filter(|_| cached.state == AccountState::Present)
@@ -195,14 +193,7 @@ impl PreState {
             }
             storage.extend(cached.storage.iter().map(|(slot, value)| (*slot, *value)));
             storage.retain(|_, value| !value.is_zero());
-            let account = PostAccount {
-                nonce: info.nonce,
-                balance: info.balance,
-                code_hash: info.code_hash,
-                code_len: code_len(info),
-                storage,
-            };
-            accounts.insert(*address, account);
+            accounts.insert(*address, account(&cached.info, storage));
         }
         PostState(accounts)
     }
