@@ -5,7 +5,13 @@ use crate::{
     opcode::{self, OPCODE_INFO},
 };
 use alloc::sync::Arc;
-use core::fmt;
+use core::{
+    fmt,
+    sync::atomic::{
+        AtomicBool, AtomicU32,
+        Ordering::{Acquire, Relaxed, Release},
+    },
+};
 use lamina_primitives::{
     Address, B256, Bytes, KECCAK_EMPTY, eip7702::DELEGATION_PREFIX, keccak256,
 };
@@ -155,10 +161,84 @@ enum Kind {
     Eip7702(Eip7702Code),
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
+impl Kind {
+    /// A 23-byte `0xef0100 ‖ address` is a delegation designator, anything else legacy code.
+    fn of(raw: Bytes) -> Self {
+        if raw.len() == 23 && raw.starts_with(&DELEGATION_PREFIX) {
+            Self::Eip7702(Eip7702Code { address: Address::from_slice(&raw[3..]), raw })
+        } else {
+            Self::Legacy(LegacyCode::new(&raw))
+        }
+    }
+
+    #[inline]
+    fn original_bytes(&self) -> &[u8] {
+        match self {
+            Self::Legacy(code) => code.original_bytes(),
+            Self::Eip7702(code) => &code.raw,
+        }
+    }
+}
+
 struct Repr {
     kind: Kind,
-    hash: B256,
+    hash: LazyHash,
+}
+
+impl PartialEq for Repr {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.hash.get(&self.kind) == other.hash.get(&other.kind)
+    }
+}
+
+impl Eq for Repr {}
+
+impl core::hash::Hash for Repr {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        // Equal representations have equal kinds, so the kind alone keeps `Hash` with `Eq`.
+        self.kind.hash(state);
+    }
+}
+
+/// The code's keccak256, computed when first asked for. Most code comes with its hash (from
+/// a database, or hashed once for an account), but init code runs without anyone asking:
+/// hashing every CREATE's init code was 5% of a state-test run. Threads that race to fill
+/// it write the same value, so relaxed words published by one release flag suffice.
+struct LazyHash {
+    words: [AtomicU32; 8],
+    known: AtomicBool,
+}
+
+impl LazyHash {
+    const fn unknown() -> Self {
+        Self { words: [const { AtomicU32::new(0) }; 8], known: AtomicBool::new(false) }
+    }
+
+    fn known(hash: B256) -> Self {
+        let this = Self::unknown();
+        this.store(hash);
+        this
+    }
+
+    fn store(&self, hash: B256) {
+        for (word, bytes) in self.words.iter().zip(hash.chunks_exact(4)) {
+            word.store(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]), Relaxed);
+        }
+        self.known.store(true, Release);
+    }
+
+    fn get(&self, kind: &Kind) -> B256 {
+        if !self.known.load(Acquire) {
+            let hash = keccak256(kind.original_bytes());
+            self.store(hash);
+            return hash;
+        }
+        let mut hash = B256::ZERO;
+        for (word, bytes) in self.words.iter().zip(hash.chunks_exact_mut(4)) {
+            bytes.copy_from_slice(&word.load(Relaxed).to_le_bytes());
+        }
+        hash
+    }
 }
 
 /// The padded bytes of empty code.
@@ -202,15 +282,18 @@ impl Bytecode {
         Self(None)
     }
 
-    fn from_parts(kind: Kind, hash: B256) -> Self {
+    fn from_parts(kind: Kind, hash: LazyHash) -> Self {
         Self(Some(Arc::new(Repr { kind, hash })))
     }
 
     /// Analyses raw code: a 23-byte `0xef0100 ‖ address` is a delegation designator,
-    /// anything else legacy code.
+    /// anything else legacy code. The hash is computed when [`Bytecode::hash`] first asks
+    /// for it, so code that only runs (init code) is never hashed.
     pub fn new_raw(raw: Bytes) -> Self {
-        let hash = if raw.is_empty() { KECCAK_EMPTY } else { keccak256(&raw) };
-        Self::new_raw_with_hash(raw, hash)
+        if raw.is_empty() {
+            return Self::new();
+        }
+        Self::from_parts(Kind::of(raw), LazyHash::unknown())
     }
 
     /// As [`Bytecode::new_raw`] with a hash already known (from a database).
@@ -218,19 +301,12 @@ impl Bytecode {
         if raw.is_empty() && hash == KECCAK_EMPTY {
             return Self::new();
         }
-        let kind = if raw.len() == 23 && raw.starts_with(&DELEGATION_PREFIX) {
-            Kind::Eip7702(Eip7702Code { address: Address::from_slice(&raw[3..]), raw })
-        } else {
-            Kind::Legacy(LegacyCode::new(&raw))
-        };
-        Self::from_parts(kind, hash)
+        Self::from_parts(Kind::of(raw), LazyHash::known(hash))
     }
 
     /// A delegation designator pointing at `address`.
     pub fn new_eip7702(address: Address) -> Self {
-        let code = Eip7702Code::new(address);
-        let hash = keccak256(&code.raw);
-        Self::from_parts(Kind::Eip7702(code), hash)
+        Self::from_parts(Kind::Eip7702(Eip7702Code::new(address)), LazyHash::unknown())
     }
 
     #[inline]
@@ -242,7 +318,7 @@ impl Bytecode {
     #[inline]
     pub fn hash(&self) -> B256 {
         match &self.0 {
-            Some(repr) => repr.hash,
+            Some(repr) => repr.hash.get(&repr.kind),
             None => KECCAK_EMPTY,
         }
     }
@@ -250,11 +326,7 @@ impl Bytecode {
     /// The raw bytes, as stored in state (no padding).
     #[inline]
     pub fn original_bytes(&self) -> &[u8] {
-        match self.kind() {
-            Some(Kind::Legacy(code)) => code.original_bytes(),
-            Some(Kind::Eip7702(code)) => &code.raw,
-            None => &[],
-        }
+        self.kind().map_or(&[], Kind::original_bytes)
     }
 
     /// The raw bytes as a shared [`Bytes`] (no padding).
@@ -313,7 +385,8 @@ impl Bytecode {
     pub fn executable(&self) -> Bytecode {
         match self.kind() {
             Some(Kind::Eip7702(code)) => {
-                Self::from_parts(Kind::Legacy(LegacyCode::new(&code.raw)), self.hash())
+                let kind = Kind::Legacy(LegacyCode::new(&code.raw));
+                Self::from_parts(kind, LazyHash::known(self.hash()))
             }
             _ => self.clone(),
         }
@@ -412,6 +485,27 @@ mod tests {
         assert_eq!(Bytecode::new().hash(), KECCAK_EMPTY);
         assert_eq!(Bytecode::new_raw(Bytes::new()).hash(), KECCAK_EMPTY);
         assert!(Bytecode::new().is_empty());
+    }
+
+    #[test]
+    fn hash_is_computed_when_asked_and_the_same_on_every_thread() {
+        // keccak256(0x00), the hash of code that is a single STOP.
+        let stop: B256 =
+            "0xbc36789e7a1e281436464229828f817d6612f7b477d66591ff96a9e064bcc98a".parse().unwrap();
+        let lazy = Bytecode::new_raw(Bytes::from_static(&[0x00]));
+        let hashes: Vec<B256> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..4).map(|_| scope.spawn(|| lazy.hash())).collect();
+            threads.into_iter().map(|thread| thread.join().unwrap()).collect()
+        });
+        assert_eq!(hashes, [stop; 4]);
+        assert_eq!(lazy.hash(), stop);
+        let known = Bytecode::new_raw_with_hash(Bytes::from_static(&[0x00]), stop);
+        assert_eq!(lazy, known);
+        assert_eq!(Bytecode::new_raw(Bytes::from_static(&[0x00])), known);
+        // A hash given by a database is what `hash` reports, and part of equality.
+        let other = Bytecode::new_raw_with_hash(Bytes::from_static(&[0x00]), B256::ZERO);
+        assert_eq!(other.hash(), B256::ZERO);
+        assert_ne!(other, known);
     }
 
     #[test]

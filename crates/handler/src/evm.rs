@@ -233,7 +233,7 @@ where
         let spec = self.ctx.cfg().spec();
         self.ctx.journal().set_spec(spec);
         let input = FrameInput::Call(CallInputs {
-            input: data,
+            input: data.into(),
             return_memory_offset: 0..0,
             gas_limit: SYSTEM_CALL_GAS,
             bytecode_address: contract,

@@ -59,8 +59,15 @@ pub trait FrameHooks<CTX: ContextTr + Host> {
         interpreter.run(table, context)
     }
     /// A frame is requested; the input may be changed, and returning a result skips the frame.
+    /// `memory` holds the call data a CALL lends from its caller's memory
+    /// ([`lamina_interpreter::CallInput::bytes`]).
     #[inline(always)]
-    fn frame_start(&mut self, _context: &mut CTX, _input: &mut FrameInput) -> Option<FrameResult> {
+    fn frame_start(
+        &mut self,
+        _context: &mut CTX,
+        _input: &mut FrameInput,
+        _memory: &SharedMemory,
+    ) -> Option<FrameResult> {
         None
     }
     /// A frame ended; the result may be changed.
@@ -250,7 +257,7 @@ where
             frames.frames.push(Frame { interpreter, checkpoint, kind, input });
         }
         let frame = &mut frames.frames[depth];
-        if let Some(result) = self.hooks.frame_start(self.context, &mut frame.input) {
+        if let Some(result) = self.hooks.frame_start(self.context, &mut frame.input, &memory) {
             return Ok(Started::Done(result, memory));
         }
         let started = match frame.input {
@@ -304,7 +311,8 @@ where
                 return done(self, input, result, memory, offset);
             }
         }
-        if let Some(result) = self.precompiles.run(self.context, inputs)? {
+        let call_data = inputs.input.bytes(&memory);
+        if let Some(result) = self.precompiles.run(self.context, inputs, call_data)? {
             let journal = self.context.journal();
             if result.result.is_ok() {
                 journal.checkpoint_commit();
@@ -420,7 +428,7 @@ where
             target_address: address,
             caller: inputs.caller,
             value: inputs.value,
-            input: Bytes::new(),
+            input: Default::default(),
             is_static: false,
         };
         let gas_limit = inputs.gas_limit;

@@ -216,7 +216,7 @@ pub trait Handler {
         let gas_limit = tx.gas_limit() - gas.initial_gas;
         Ok(match tx.kind() {
             TxKind::Call(to) => FrameInput::Call(CallInputs {
-                input: tx.input().clone(),
+                input: tx.input().clone().into(),
                 return_memory_offset: 0..0,
                 gas_limit,
                 bytecode_address: to,

@@ -17,12 +17,15 @@ pub type DbErrorOf<CTX> = <<CTX as ContextTr>::Db as Database>::Error;
 pub trait PrecompileProvider<CTX: ContextTr> {
     /// Prepares for `spec`.
     fn set_spec(&mut self, spec: SpecId);
-    /// Runs the precompile at `inputs.bytecode_address`; `Ok(None)` if there is none there.
-    /// An `Err` is fatal to the transaction (a database failure), not a failed call.
+    /// Runs the precompile at `inputs.bytecode_address` on `call_data` (the call's input,
+    /// which `inputs.input` may only lend from the caller's memory); `Ok(None)` if there is
+    /// no precompile there. An `Err` is fatal to the transaction (a database failure), not a
+    /// failed call.
     fn run(
         &mut self,
         context: &mut CTX,
         inputs: &CallInputs,
+        call_data: &[u8],
     ) -> Result<Option<InterpreterResult>, EVMError<DbErrorOf<CTX>>>;
     /// Whether `address` holds a precompile.
     fn contains(&self, address: &Address) -> bool;
@@ -88,13 +91,14 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for EthPrecompiles {
         &mut self,
         context: &mut CTX,
         inputs: &CallInputs,
+        call_data: &[u8],
     ) -> Result<Option<InterpreterResult>, EVMError<DbErrorOf<CTX>>> {
         let spec = context.cfg().spec();
         <Self as PrecompileProvider<CTX>>::set_spec(self, spec);
         Ok(self
             .precompiles
             .get(&inputs.bytecode_address)
-            .map(|function| run_precompile_fn(function, &inputs.input, inputs.gas_limit)))
+            .map(|function| run_precompile_fn(function, call_data, inputs.gas_limit)))
     }
 
     fn contains(&self, address: &Address) -> bool {

@@ -64,9 +64,10 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for WithBalancePrecompile {
         &mut self,
         context: &mut CTX,
         inputs: &CallInputs,
+        call_data: &[u8],
     ) -> Result<Option<InterpreterResult>, EVMError<DbErrorOf<CTX>>> {
         if inputs.bytecode_address != BALANCE_PRECOMPILE {
-            return self.0.run(context, inputs);
+            return self.0.run(context, inputs, call_data);
         }
         let mut gas = Gas::new(inputs.gas_limit);
         if inputs.is_static || !gas.record_cost(100) {

@@ -7,6 +7,7 @@ use lamina_context_interface::{ContextTr, JournalTr};
 use lamina_handler::{Evm, FrameHooks, FrameResult};
 use lamina_interpreter::{
     FrameInput, Host, InstructionResult, InstructionTable, Interpreter, InterpreterAction,
+    SharedMemory,
 };
 use lamina_primitives::{Address, B256, U256};
 
@@ -78,12 +79,19 @@ where
         interpreter.take_action()
     }
 
-    fn frame_start(&mut self, context: &mut CTX, input: &mut FrameInput) -> Option<FrameResult> {
+    fn frame_start(
+        &mut self,
+        context: &mut CTX,
+        input: &mut FrameInput,
+        memory: &SharedMemory,
+    ) -> Option<FrameResult> {
         let inspector = &mut self.0;
         // An outcome supplied here still gets its `*_end` call, so that every start is
         // matched by one end (the frame loop calls `frame_end` only for frames it ran).
         match input {
             FrameInput::Call(inputs) => {
+                // Inspectors see call data of its own, never a range of memory they lack.
+                inputs.input.make_owned(memory);
                 let mut outcome = inspector.call(context, inputs)?;
                 inspector.call_end(context, inputs, &mut outcome);
                 Some(FrameResult::Call(outcome))

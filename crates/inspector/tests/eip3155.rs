@@ -57,7 +57,7 @@ fn evm_run(code: &[u8], gas: u64, spec: SpecId, tracer: TracerEip3155<Vec<u8>>) 
     let mut evm = ctx.build_mainnet().with_inspector(tracer);
     evm.ctx.journal().set_spec(spec);
     evm.run_frames(FrameInput::Call(CallInputs {
-        input: Bytes::new(),
+        input: Bytes::new().into(),
         return_memory_offset: 0..0,
         gas_limit: gas,
         bytecode_address: receiver,

@@ -80,18 +80,23 @@ impl<CTX> Inspector<CTX> for Recorder {
     }
     fn call(&mut self, _: &mut CTX, inputs: &mut CallInputs) -> Option<CallOutcome> {
         self.events.push(format!("call {}", inputs.target_address));
-        self.inputs.push((inputs.input.clone(), Bytes::new()));
+        self.inputs.push((owned(inputs), Bytes::new()));
         None
     }
     fn call_end(&mut self, _: &mut CTX, inputs: &CallInputs, outcome: &mut CallOutcome) {
         if let Some(pair) = self.inputs.iter_mut().rev().find(|pair| pair.1.is_empty()) {
-            pair.1 = inputs.input.clone();
+            pair.1 = owned(inputs);
         }
         self.events.push(format!("call_end {} {:?}", inputs.target_address, outcome.result.result));
     }
     fn selfdestruct(&mut self, contract: Address, target: Address, value: U256) {
         self.events.push(format!("selfdestruct {contract} {target} {value}"));
     }
+}
+
+/// The call data an inspector is shown, which is always owned.
+fn owned(inputs: &CallInputs) -> Bytes {
+    inputs.input.as_bytes().expect("inspectors see call data of its own").clone()
 }
 
 #[test]
@@ -119,6 +124,35 @@ fn call_end_sees_the_call_data() {
     let tx = TxEnv::builder().caller(ALICE).to(CALLEE).data(data.clone()).gas_limit(100_000);
     assert!(evm.transact(tx.build()).unwrap().result.is_success());
     assert_eq!(evm.hooks.0.inputs, [(data.clone(), data)]);
+}
+
+/// Copies its call data to memory, CALLs CALLEE with it, and returns what CALLEE returned.
+const FORWARD_TO_CALLEE: &[u8] = &[
+    0x36, 0x60, 0x00, 0x60, 0x00, 0x37, // CALLDATACOPY(0, 0, CALLDATASIZE)
+    0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x60, 0x00, // out 0..0, in 0..size, value 0
+    0x73, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, // PUSH20 CALLEE
+    0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, 0xc2, //
+    0x5a, 0xf1, 0x50, // GAS, CALL, POP
+    0x3d, 0x60, 0x00, 0x60, 0x00, 0x3e, // RETURNDATACOPY(0, 0, RETURNDATASIZE)
+    0x3d, 0x60, 0x00, 0xf3, // RETURN(0, RETURNDATASIZE)
+];
+
+/// Returns its call data: CALLDATACOPY(0, 0, CALLDATASIZE), RETURN(0, CALLDATASIZE).
+const ECHO: &[u8] = &[0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x36, 0x60, 0x00, 0xf3];
+
+#[test]
+fn inspectors_see_call_data_lent_from_memory() {
+    // A CALL lends the callee its caller's memory; the inspector is shown a copy of its own,
+    // and the callee reads the same bytes either way.
+    let accounts: &[(Address, &[u8], u64)] = &[(CALLER, FORWARD_TO_CALLEE, 0), (CALLEE, ECHO, 0)];
+    let data = Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef, 0x01]);
+    let tx = TxEnv::builder().caller(ALICE).to(CALLER).data(data.clone()).gas_limit(100_000);
+    let plain = context(accounts).build_mainnet().transact(tx.clone().build()).unwrap();
+    assert_eq!(plain.result.output(), Some(&data));
+    let mut evm = context(accounts).build_mainnet().with_inspector(Recorder::default());
+    let recorded = evm.transact(tx.build()).unwrap();
+    assert_eq!(recorded, plain);
+    assert_eq!(evm.hooks.0.inputs, [(data.clone(), data.clone()), (data.clone(), data)]);
 }
 
 #[test]

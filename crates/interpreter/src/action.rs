@@ -1,6 +1,6 @@
 //! What a frame asks of the frame loop when it stops.
 
-use crate::{Gas, InstructionResult};
+use crate::{Gas, InstructionResult, SharedMemory};
 use core::ops::Range;
 use lamina_primitives::{Address, B256, Bytes, U256, keccak256};
 
@@ -45,11 +45,100 @@ impl CallValue {
     }
 }
 
+/// The call data of a message call: bytes of its own, or a range of the caller's memory.
+///
+/// CALL and its kin lend the callee the caller's memory instead of copying it: the caller
+/// cannot run (or change its memory) until the callee returns, and its memory stays in the
+/// [`SharedMemory`] buffer below the callee's. Call data that was copied (a transaction's, or
+/// one an inspector was shown) is held as [`Bytes`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CallInput(Source);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Source {
+    Bytes(Bytes),
+    /// Absolute offsets into the shared memory buffer (all frames' memory).
+    CallerMemory(Range<usize>),
+}
+
+impl CallInput {
+    /// `len` bytes at `offset` of the current frame's memory in `memory`, lent, not copied.
+    /// Valid while that frame's memory is: its callee's frame, or the frame loop before the
+    /// callee starts.
+    pub fn caller_memory(memory: &SharedMemory, offset: usize, len: usize) -> Self {
+        let start = memory.context_start() + offset;
+        Self(Source::CallerMemory(start..start + len))
+    }
+
+    /// The length of the call data.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Source::Bytes(bytes) => bytes.len(),
+            Source::CallerMemory(range) => range.len(),
+        }
+    }
+
+    /// Whether the call data is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The call data, read from `memory` when it is lent from the caller's memory. A range
+    /// that `memory` does not hold (a `CallInput` kept past its caller's frame, or read with
+    /// another transaction's memory) reads as empty call data rather than panicking.
+    #[inline]
+    pub fn bytes<'a>(&'a self, memory: &'a SharedMemory) -> &'a [u8] {
+        self.read(memory.whole())
+    }
+
+    /// The call data, with `buffer` the shared memory buffer or its part below the reading
+    /// frame (which holds every range a frame can be lent).
+    #[inline]
+    pub(crate) fn read<'a>(&'a self, buffer: &'a [u8]) -> &'a [u8] {
+        match &self.0 {
+            Source::Bytes(bytes) => bytes,
+            Source::CallerMemory(range) => buffer.get(range.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The call data as [`Bytes`] of its own, if it has them (it is not lent memory).
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match &self.0 {
+            Source::Bytes(bytes) => Some(bytes),
+            Source::CallerMemory(_) => None,
+        }
+    }
+
+    /// Makes lent call data owned: copies the range out of `memory` (see
+    /// [`CallInput::bytes`]). Owned call data is left as it is.
+    pub fn make_owned(&mut self, memory: &SharedMemory) {
+        if let Source::CallerMemory(_) = self.0 {
+            let bytes = Bytes::copy_from_slice(self.bytes(memory));
+            self.0 = Source::Bytes(bytes);
+        }
+    }
+}
+
+impl Default for CallInput {
+    fn default() -> Self {
+        Self(Source::Bytes(Bytes::new()))
+    }
+}
+
+impl From<Bytes> for CallInput {
+    fn from(bytes: Bytes) -> Self {
+        Self(Source::Bytes(bytes))
+    }
+}
+
 /// Everything needed to run a message call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallInputs {
-    /// Call data.
-    pub input: Bytes,
+    /// Call data: read it with [`CallInput::bytes`] and the frame loop's memory. An
+    /// inspector's `call` hook always sees it owned ([`CallInput::as_bytes`]).
+    pub input: CallInput,
     /// Where in the caller's memory the output goes.
     pub return_memory_offset: Range<usize>,
     /// Gas given to the callee (stipend included).

@@ -1,8 +1,8 @@
 //! The interpreter: one frame's machine state and the dispatch loop.
 
 use crate::{
-    CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult, InstructionTable,
-    InterpreterAction, InterpreterResult, SharedMemory, Stack, memory::num_words,
+    CallInput, CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult,
+    InstructionTable, InterpreterAction, InterpreterResult, SharedMemory, Stack, memory::num_words,
 };
 use lamina_bytecode::{Blocks, Bytecode, LegacyCode};
 use lamina_primitives::{Address, Bytes, U256};
@@ -16,8 +16,8 @@ pub struct FrameContext {
     pub caller: Address,
     /// CALLVALUE.
     pub value: U256,
-    /// Call data.
-    pub input: Bytes,
+    /// Call data (lent from the caller's memory for CALL and its kin).
+    pub input: CallInput,
     /// Whether state changes are forbidden.
     pub is_static: bool,
 }

@@ -47,8 +47,8 @@ mod stack;
 pub mod table;
 
 pub use action::{
-    CallInputs, CallOutcome, CallScheme, CallValue, CreateInputs, CreateOutcome, CreateScheme,
-    FrameInput, InterpreterAction, InterpreterResult,
+    CallInput, CallInputs, CallOutcome, CallScheme, CallValue, CreateInputs, CreateOutcome,
+    CreateScheme, FrameInput, InterpreterAction, InterpreterResult,
 };
 pub use gas::{Gas, GasParams, SstoreRule};
 pub use host::{AccountLoad, DummyHost, Host, SStoreResult, SelfDestructResult, StateLoad};

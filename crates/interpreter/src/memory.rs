@@ -56,6 +56,26 @@ impl SharedMemory {
         self.len() == 0
     }
 
+    /// Where the current frame's memory starts in the whole buffer.
+    #[inline]
+    pub fn context_start(&self) -> usize {
+        self.base
+    }
+
+    /// The whole buffer: every frame's memory, the current one's last.
+    #[inline]
+    pub fn whole(&self) -> &[u8] {
+        &self.buffer
+    }
+
+    /// The memory of the frames below the current one, and the current frame's memory,
+    /// mutable: a callee copies its call data out of the first into the second.
+    #[inline]
+    pub fn split_at_context_mut(&mut self) -> (&[u8], &mut [u8]) {
+        let (below, current) = self.buffer.split_at_mut(self.base);
+        (below, current)
+    }
+
     /// Size of the whole buffer, all frames included (what a memory limit bounds).
     #[inline]
     pub fn total_len(&self) -> usize {
@@ -138,14 +158,7 @@ impl SharedMemory {
     /// Writes `len` bytes at `memory_offset` from `data[data_offset..]`, padding with zeros
     /// past the end of `data` (CALLDATACOPY, CODECOPY, EXTCODECOPY semantics).
     pub fn set_data(&mut self, memory_offset: usize, data_offset: usize, len: usize, data: &[u8]) {
-        let target = self.slice_mut(memory_offset, len);
-        if data_offset >= data.len() {
-            target.fill(0);
-            return;
-        }
-        let available = (data.len() - data_offset).min(len);
-        target[..available].copy_from_slice(&data[data_offset..data_offset + available]);
-        target[available..].fill(0);
+        copy_padded(self.slice_mut(memory_offset, len), data, data_offset);
     }
 
     /// Copies `len` bytes within memory (MCOPY; the ranges may overlap).
@@ -153,6 +166,18 @@ impl SharedMemory {
     pub fn copy(&mut self, dst: usize, src: usize, len: usize) {
         self.context_memory_mut().copy_within(src..src + len, dst);
     }
+}
+
+/// Fills `target` from `data[data_offset..]`, with zeros past the end of `data`.
+#[inline]
+pub(crate) fn copy_padded(target: &mut [u8], data: &[u8], data_offset: usize) {
+    if data_offset >= data.len() {
+        target.fill(0);
+        return;
+    }
+    let available = (data.len() - data_offset).min(target.len());
+    target[..available].copy_from_slice(&data[data_offset..data_offset + available]);
+    target[available..].fill(0);
 }
 
 /// Rounds a byte count up to whole 32-byte words.

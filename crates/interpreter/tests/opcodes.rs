@@ -291,7 +291,7 @@ mod environment {
     use super::*;
 
     fn with_input(code: &[u8], input: &[u8], spec: SpecId) -> Frame {
-        let context = FrameContext { input: Bytes::copy_from_slice(input), ..context() };
+        let context = FrameContext { input: Bytes::copy_from_slice(input).into(), ..context() };
         let mut frame =
             Frame::with(code, InstructionTable::new(spec), LIMIT, context, TestHost::default());
         assert_eq!(frame.finish().result, IR::Stop);
@@ -1256,7 +1256,7 @@ mod calls {
     fn delegatecall_and_staticcall_inputs() {
         let context = FrameContext { value: u(9), ..context() };
         // gas, address, in_offset, in_len, out_offset, out_len (six arguments)
-        let six = Asm::new().push(0).push(0).push(3).push(0).push_address(TARGET).push(500);
+        let six = Asm::new().push(0).push(0).push(3).push(29).push_address(TARGET).push(500);
         let code = Asm::new().push(0xabcdef).push(0).op(MSTORE).bytes(&six.build());
         for (op, scheme) in
             [(DELEGATECALL, CallScheme::DelegateCall), (STATICCALL, CallScheme::StaticCall)]
@@ -1272,8 +1272,10 @@ mod calls {
             assert_eq!(inputs.scheme, scheme);
             assert_eq!(inputs.gas_limit, 500);
             assert_eq!(inputs.bytecode_address, TARGET);
-            // Memory word 0 ends with ab cd ef; input is bytes 0..3 of it.
-            assert_eq!(inputs.input, Bytes::from_static(&[0, 0, 0]));
+            // Memory word 0 ends with ab cd ef; input is bytes 29..32 of it, lent from the
+            // caller's memory.
+            assert_eq!(inputs.input.as_bytes(), None);
+            assert_eq!(inputs.input.bytes(&frame.interp.memory), [0xab, 0xcd, 0xef]);
             if scheme == CallScheme::DelegateCall {
                 assert_eq!(inputs.target_address, CONTRACT);
                 assert_eq!(inputs.caller, SENDER);

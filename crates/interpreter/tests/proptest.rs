@@ -154,7 +154,7 @@ fn run_frame(
     child_reverts: bool,
     drive: Drive,
 ) -> Result<(InterpreterResult, usize, Frame), TestCaseError> {
-    let context = FrameContext { input, ..context() };
+    let context = FrameContext { input: input.into(), ..context() };
     let mut frame =
         Frame::with(code, InstructionTable::new(spec), gas_limit, context, TestHost::default());
     frame.step_by_step = drive == Drive::Step;

@@ -65,11 +65,12 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for WithReverse {
         &mut self,
         _context: &mut CTX,
         inputs: &CallInputs,
+        call_data: &[u8],
     ) -> Result<Option<InterpreterResult>, EVMError<DbErrorOf<CTX>>> {
         Ok(self
             .set
             .get(&inputs.bytecode_address)
-            .map(|function| run_precompile_fn(function, &inputs.input, inputs.gas_limit)))
+            .map(|function| run_precompile_fn(function, call_data, inputs.gas_limit)))
     }
 
     fn contains(&self, address: &Address) -> bool {

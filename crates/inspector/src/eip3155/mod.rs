@@ -378,10 +378,12 @@ impl<CTX: ContextTr, W: io::Write> Inspector<CTX> for TracerEip3155<W> {
                 (CallScheme::StaticCall, _) => None,
                 (_, CallValue::Transfer(value) | CallValue::Apparent(value)) => Some(value),
             };
+            // Inspectors are shown call data of its own (`InspectorHooks::frame_start`).
+            let input = inputs.input.as_bytes().map_or(&[][..], |bytes| &bytes[..]);
             self.write_enter(
                 from,
                 inputs.bytecode_address,
-                &inputs.input,
+                input,
                 inputs.gas_limit,
                 value,
                 geth::call_type(inputs.scheme),

@@ -1,7 +1,7 @@
 //! Frame-creating instructions: the CALL family and CREATE/CREATE2.
 
 use crate::{
-    CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme, FrameInput, Host,
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme, FrameInput, Host,
     InstructionResult, Interpreter, InterpreterAction, memory::num_words,
 };
 use lamina_primitives::{Address, B256, Bytes, U256};
@@ -93,11 +93,8 @@ fn call_inner<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H, scheme: 
 
     let (in_offset, in_len) = memory_range!(interp, in_offset, in_len);
     let (out_offset, out_len) = memory_range!(interp, out_offset, out_len);
-    let input = if in_len == 0 {
-        Bytes::new()
-    } else {
-        Bytes::copy_from_slice(interp.memory.slice(in_offset, in_len))
-    };
+    // Lent, not copied: the callee reads the caller's memory, which cannot change meanwhile.
+    let input = CallInput::caller_memory(&interp.memory, in_offset, in_len);
 
     let load = host_try!(interp, host.load_account_delegated(to));
     let account = load.data;

@@ -1,6 +1,6 @@
 //! The frame's own context: KECCAK256, call data, code, return data, GAS.
 
-use crate::{Host, InstructionResult, Interpreter};
+use crate::{Host, InstructionResult, Interpreter, memory::copy_padded};
 use lamina_primitives::{B256, KECCAK_EMPTY, U256, keccak256};
 
 /// KECCAK256.
@@ -30,7 +30,7 @@ pub fn callvalue<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// CALLDATALOAD: 32 bytes of call data at an offset, zero-padded past the end.
 pub fn calldataload<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, offset);
-    let input = &interp.context.input;
+    let input = interp.context.input.bytes(&interp.memory);
     *offset = match usize::try_from(*offset) {
         Ok(start) if start < input.len() => {
             let mut word = B256::ZERO;
@@ -71,7 +71,13 @@ fn copy_to_memory(
     }
     let data_offset = usize::try_from(data_offset).unwrap_or(usize::MAX);
     let data: &[u8] = match source {
-        CopySource::CallData => &interp.context.input,
+        CopySource::CallData => {
+            // Call data lent by the caller lies in the memory below this frame's.
+            let (below, memory) = interp.memory.split_at_context_mut();
+            let data = interp.context.input.read(below);
+            copy_padded(&mut memory[memory_offset..memory_offset + len], data, data_offset);
+            return;
+        }
         CopySource::Code => {
             let (code, memory) = interp.code_and_memory();
             memory.set_data(memory_offset, data_offset, len, code.original_bytes());
