@@ -42,8 +42,10 @@ fn run(table: &InstructionTable<DummyHost>, input: &Input) {
         legacy.blocks(key, || table.static_gas());
     }
     let gas_limit = u64::from(input.gas_limit) % (MAX_GAS + 1);
-    let context =
-        FrameContext { input: Bytes::copy_from_slice(&input.calldata), ..Default::default() };
+    let context = FrameContext {
+        input: Bytes::copy_from_slice(&input.calldata).into(),
+        ..Default::default()
+    };
     let mut interpreter =
         Interpreter::new(&code, context, gas_limit, table.gas, SharedMemory::new(), Stack::new());
     interpreter.memory_limit = MEMORY_LIMIT;
