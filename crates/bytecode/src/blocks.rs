@@ -97,21 +97,35 @@ impl Blocks {
         let mark = |starts: &mut [u8], pc: usize| starts[pc / 8] |= 1 << (pc % 8);
 
         // Forward: where instructions and blocks start (jump destinations need the whole
-        // code scanned).
-        let mut instructions = Vec::new();
+        // code scanned). Each instruction is kept as `pc << 1 | starts a block`, so the
+        // backward pass reads neither the bitmap nor the opcode table twice.
+        let mut instructions: Vec<u32> = Vec::with_capacity(code.len());
         let mut pc = 0;
-        mark(&mut starts, 0);
+        let mut after_ender = true; // pc 0 starts a block
         while pc < code.len() {
-            let op = code[pc];
-            instructions.push(pc as u32);
-            if op == opcode::JUMPDEST {
+            // SAFETY: `pc < code.len()`.
+            let op = unsafe { *code.get_unchecked(pc) };
+            let traits = TRAITS[op as usize];
+            let start = after_ender | (op == opcode::JUMPDEST);
+            if start {
                 mark(&mut starts, pc);
             }
-            let next = pc + 1 + immediate_size(op);
-            if ends_block(op) && next <= code.len() {
-                mark(&mut starts, next);
+            // SAFETY: every instruction takes at least one byte, so fewer than `code.len()`
+            // have been written, and `Vec::with_capacity(code.len())` has room for this one;
+            // the length is set after the loop.
+            unsafe {
+                let written = instructions.len();
+                instructions.as_mut_ptr().add(written).write(((pc as u32) << 1) | start as u32);
+                instructions.set_len(written + 1);
             }
-            pc = next;
+            after_ender = traits.ends_block;
+            pc += 1 + traits.immediate as usize;
+        }
+        // A block at the very end (after an ender, or of empty code): the padding's STOP.
+        // A PUSH cut off by the end of the code leaves `pc` past it, and no block there.
+        let end_block = after_ender && pc == code.len();
+        if end_block {
+            mark(&mut starts, pc);
         }
 
         let mut ranks = Vec::with_capacity(starts.len());
@@ -126,17 +140,17 @@ impl Blocks {
         let mut checks = alloc::vec![BlockCheck::default(); count as usize];
         let mut rank = count as usize;
         let mut suffix = Needs::NOTHING;
-        if starts[code.len() / 8] & (1 << (code.len() % 8)) != 0 {
-            // A block at the very end: the padding's STOP, which needs nothing.
+        if end_block {
             rank -= 1;
             checks[rank] = suffix.check();
         }
-        for &pc in instructions.iter().rev() {
-            let pc = pc as usize;
-            let op = code[pc];
-            let rest = if ends_block(op) { Needs::NOTHING } else { suffix };
-            suffix = rest.after(op, static_gas[op as usize]);
-            if starts[pc / 8] & (1 << (pc % 8)) != 0 {
+        for &instruction in instructions.iter().rev() {
+            // SAFETY: the forward pass kept only pcs below `code.len()`.
+            let op = unsafe { *code.get_unchecked((instruction >> 1) as usize) };
+            let traits = TRAITS[op as usize];
+            let rest = if traits.ends_block { Needs::NOTHING } else { suffix };
+            suffix = rest.after(traits, static_gas[op as usize]);
+            if instruction & 1 != 0 {
                 rank -= 1;
                 checks[rank] = suffix.check();
             }
@@ -205,9 +219,38 @@ static ONES: [u8; 256] = {
     ones
 };
 
-fn immediate_size(op: u8) -> usize {
-    OPCODE_INFO[op as usize].map_or(0, |info| info.immediate_size() as usize)
+/// What the analysis needs of an opcode, in one load: the analysis runs over whole
+/// contracts, and looking each of these up in [`OPCODE_INFO`] separately cost it about 55
+/// machine instructions per code byte.
+#[derive(Clone, Copy)]
+struct Traits {
+    immediate: u8,
+    ends_block: bool,
+    /// Stack words the opcode reads.
+    inputs: u8,
+    /// Net change of the stack height.
+    change: i8,
 }
+
+static TRAITS: [Traits; 256] = {
+    let mut traits = [Traits { immediate: 0, ends_block: false, inputs: 0, change: 0 }; 256];
+    let mut op = 0;
+    while op < 256 {
+        let ends_block = ends_block(op as u8);
+        traits[op] = match OPCODE_INFO[op] {
+            Some(info) => Traits {
+                immediate: info.immediate_size(),
+                ends_block,
+                inputs: info.inputs(),
+                change: info.stack_change() as i8,
+            },
+            // An opcode no fork has halts; it needs nothing of the stack.
+            None => Traits { immediate: 0, ends_block, inputs: 0, change: 0 },
+        };
+        op += 1;
+    }
+    traits
+};
 
 /// What a run of instructions needs at its start, as the per-instruction checks would
 /// find it: gas for their static costs, and a stack height in `min_len..=max_len`.
@@ -222,17 +265,12 @@ impl Needs {
     /// An empty run (or the padding's STOP).
     const NOTHING: Self = Self { gas: 0, min_len: 0, max_len: STACK_LIMIT as i64 };
 
-    /// The needs of `op` (costing `gas`) followed by this run.
-    fn after(self, op: u8, gas: u64) -> Self {
-        let (inputs, growth, change) = match OPCODE_INFO[op as usize] {
-            Some(info) => {
-                let inputs = info.inputs() as i64;
-                let change = info.stack_change() as i64;
-                (inputs, change.max(0), change)
-            }
-            // An opcode no fork has halts; it needs nothing of the stack.
-            None => (0, 0, 0),
-        };
+    /// The needs of an opcode with `traits` (costing `gas`) followed by this run.
+    #[inline(always)]
+    fn after(self, traits: Traits, gas: u64) -> Self {
+        let inputs = traits.inputs as i64;
+        let change = traits.change as i64;
+        let growth = change.max(0);
         Self {
             gas: gas.saturating_add(self.gas),
             min_len: inputs.max(self.min_len - change),

@@ -468,9 +468,16 @@ impl Interpreter {
                     (table.function(opcode))(self, host);
                 }
             } else if self.checks == Checks::WarmingUp {
+                // Counted in a register; jumps see the budget spent (and end the warm-up)
+                // once it is stored back at zero.
+                let mut budget = self.warmup_budget;
+                while budget > 0 && self.control == InstructionResult::Continue {
+                    self.step(table, host);
+                    budget -= 1;
+                }
+                self.warmup_budget = budget;
                 while self.control == InstructionResult::Continue {
                     self.step(table, host);
-                    self.warmup_budget = self.warmup_budget.saturating_sub(1);
                 }
             } else {
                 while self.control == InstructionResult::Continue {
