@@ -39,7 +39,7 @@ fn run(table: &InstructionTable<DummyHost>, input: &Input) {
     if input.analysed
         && let (Some(key), Some(legacy)) = (table.block_key(), code.legacy())
     {
-        legacy.blocks(key, || table.static_gas());
+        legacy.analysed_blocks(key, || table.static_gas());
     }
     let gas_limit = u64::from(input.gas_limit) % (MAX_GAS + 1);
     let context = FrameContext {

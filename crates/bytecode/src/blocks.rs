@@ -9,12 +9,16 @@
 //! check), the CALL family and CREATE/CREATE2 (the 63/64 rule). A jump destination reached
 //! by falling through does not split the block it is in: the block entered by a jump to it
 //! overlaps the one that runs into it.
+//!
+//! [`Blocks`] analyses a block when a frame first enters it and keeps the check per pc, so
+//! the cost follows the code that runs, not the code's size: a large contract of which a
+//! transaction runs a few paths pays for those paths only.
 
 use crate::opcode::{self, OPCODE_INFO};
 use alloc::{boxed::Box, vec::Vec};
 use core::{
     ptr,
-    sync::atomic::{AtomicPtr, AtomicU32, Ordering},
+    sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering},
 };
 use lamina_primitives::STACK_LIMIT;
 
@@ -35,6 +39,24 @@ pub struct BlockCheck {
 impl BlockCheck {
     /// A check no stack height meets: a block whose instructions cannot all run.
     const UNSATISFIABLE: Self = Self { gas: u32::MAX, min_len: u16::MAX, len_range: 0 };
+
+    /// As one word, never 0 (0 marks a block not analysed yet): the one check that would
+    /// pack to 0 (no gas, a stack of exactly 0 words, which only 1,024 net pushes without gas
+    /// could need) is kept as unsatisfiable instead, which sends that block to
+    /// instruction-by-instruction checks: exact, just slower.
+    fn pack(self) -> u64 {
+        let packed = self.gas as u64 | (self.min_len as u64) << 32 | (self.len_range as u64) << 48;
+        if packed == 0 { Self::UNSATISFIABLE.pack() } else { packed }
+    }
+
+    #[inline(always)]
+    fn unpack(packed: u64) -> Self {
+        Self {
+            gas: packed as u32,
+            min_len: (packed >> 32) as u16,
+            len_range: (packed >> 48) as u16,
+        }
+    }
 
     /// Whether a stack of `len` words meets the block's needs.
     #[inline(always)]
@@ -73,96 +95,45 @@ pub fn static_gas_key(static_gas: &[u64; 256]) -> u64 {
     key | 1
 }
 
-/// The blocks of one piece of code under one static-gas table.
+/// The blocks of one piece of code under one static-gas table, each analysed when first
+/// entered and kept: code that runs a few of its blocks (most of a large contract) pays only
+/// for those, and a block's analysis is a pass over its own instructions.
 #[derive(Debug)]
 pub struct Blocks {
     key: u64,
-    /// One bit per pc (code length + 1 bits): a block starts there.
-    starts: Box<[u8]>,
-    /// Block starts before each byte of `starts`. Bytes, not words, so the block's index is
-    /// found with a table lookup instead of a population count, which CPUs without the
-    /// POPCNT instruction (the baseline x86-64 target) emulate slowly.
-    ranks: Box<[u32]>,
-    /// One check per block start, in pc order.
-    checks: Box<[BlockCheck]>,
+    /// Per pc (code length + 1 entries): the packed [`BlockCheck`] of the block starting
+    /// there once analysed, 0 before. Threads that race to analyse a block store the same
+    /// value, so relaxed accesses suffice.
+    checks: Box<[AtomicU64]>,
 }
 
 impl Blocks {
-    /// Splits `code` into blocks and adds up each one's needs under `static_gas`, the gas
-    /// charged per opcode before it runs. Stack needs come from [`OPCODE_INFO`] (an opcode the
+    /// Blocks of code `code_len` bytes long, none analysed yet.
+    pub fn new(code_len: usize, key: u64) -> Self {
+        let checks = (0..=code_len).map(|_| AtomicU64::new(0)).collect();
+        Self { key, checks }
+    }
+
+    /// Every block of `code` analysed at once (the interpreter analyses blocks as it enters
+    /// them; this is for tools and tests). Blocks start at pc 0, at every JUMPDEST, and after
+    /// every instruction that ends one. Stack needs come from [`OPCODE_INFO`] (an opcode the
     /// fork lacks halts, so whatever it is said to need can only make a check stricter).
     pub fn analyse(code: &[u8], static_gas: &[u64; 256], key: u64) -> Self {
-        let bits = code.len() + 1;
-        let mut starts = alloc::vec![0u8; bits.div_ceil(8)];
-        let mark = |starts: &mut [u8], pc: usize| starts[pc / 8] |= 1 << (pc % 8);
-
-        // Forward: where instructions and blocks start (jump destinations need the whole
-        // code scanned). Each instruction is kept as `pc << 1 | starts a block`, so the
-        // backward pass reads neither the bitmap nor the opcode table twice.
-        let mut instructions: Vec<u32> = Vec::with_capacity(code.len());
+        let blocks = Self::new(code.len(), key);
         let mut pc = 0;
-        let mut after_ender = true; // pc 0 starts a block
+        let mut after_ender = true;
         while pc < code.len() {
-            // SAFETY: `pc < code.len()`.
-            let op = unsafe { *code.get_unchecked(pc) };
-            let traits = TRAITS[op as usize];
-            let start = after_ender | (op == opcode::JUMPDEST);
-            if start {
-                mark(&mut starts, pc);
-            }
-            // SAFETY: every instruction takes at least one byte, so fewer than `code.len()`
-            // have been written, and `Vec::with_capacity(code.len())` has room for this one;
-            // the length is set after the loop.
-            unsafe {
-                let written = instructions.len();
-                instructions.as_mut_ptr().add(written).write(((pc as u32) << 1) | start as u32);
-                instructions.set_len(written + 1);
+            let traits = TRAITS[code[pc] as usize];
+            if (after_ender || code[pc] == opcode::JUMPDEST) && blocks.at(pc).is_none() {
+                blocks.analyse_block(pc, code, |op| static_gas[op as usize]);
             }
             after_ender = traits.ends_block;
             pc += 1 + traits.immediate as usize;
         }
-        // A block at the very end (after an ender, or of empty code): the padding's STOP.
-        // A PUSH cut off by the end of the code leaves `pc` past it, and no block there.
-        let end_block = after_ender && pc == code.len();
-        if end_block {
-            mark(&mut starts, pc);
+        if after_ender && pc == code.len() {
+            blocks.analyse_block(pc, code, |op| static_gas[op as usize]);
         }
-
-        let mut ranks = Vec::with_capacity(starts.len());
-        let mut count = 0u32;
-        for byte in &starts {
-            ranks.push(count);
-            count += byte.count_ones();
-        }
-
-        // Backward: the needs of the run from each instruction to its block's end, so blocks
-        // that overlap (from a jump destination inside another block) cost one pass in all.
-        let mut checks = alloc::vec![BlockCheck::default(); count as usize];
-        let mut rank = count as usize;
-        let mut suffix = Needs::NOTHING;
-        if end_block {
-            rank -= 1;
-            checks[rank] = suffix.check();
-        }
-        for &instruction in instructions.iter().rev() {
-            // SAFETY: the forward pass kept only pcs below `code.len()`.
-            let op = unsafe { *code.get_unchecked((instruction >> 1) as usize) };
-            let traits = TRAITS[op as usize];
-            let rest = if traits.ends_block { Needs::NOTHING } else { suffix };
-            suffix = rest.after(traits, static_gas[op as usize]);
-            if instruction & 1 != 0 {
-                rank -= 1;
-                checks[rank] = suffix.check();
-            }
-        }
-        debug_assert_eq!(rank, 0);
-
-        Self {
-            key,
-            starts: starts.into_boxed_slice(),
-            ranks: ranks.into_boxed_slice(),
-            checks: checks.into_boxed_slice(),
-        }
+        blocks
     }
 
     /// The static-gas fingerprint these blocks were analysed with.
@@ -171,53 +142,123 @@ impl Blocks {
         self.key
     }
 
-    /// Whether a block starts at `pc`.
+    /// Whether the block starting at `pc` has been analysed.
     #[inline]
     pub fn is_start(&self, pc: usize) -> bool {
-        self.starts.get(pc / 8).is_some_and(|byte| byte & (1 << (pc % 8)) != 0)
+        self.at(pc).is_some()
     }
 
-    /// The check of the block starting at `pc`; `None` if no block starts there.
+    /// The check of the block starting at `pc`; `None` if it has not been analysed (or
+    /// `pc` is past the code).
     #[inline(always)]
     pub fn at(&self, pc: usize) -> Option<BlockCheck> {
-        let byte_index = pc / 8;
-        let byte = *self.starts.get(byte_index)?;
-        let bit = 1u8 << (pc % 8);
-        if byte & bit == 0 {
-            return None;
-        }
-        // SAFETY: `ranks` has one entry per byte of `starts`, and `checks` one entry per set
-        // bit, so the rank of a set bit indexes `checks`.
-        unsafe {
-            let rank = *self.ranks.get_unchecked(byte_index) as usize
-                + ONES[(byte & (bit - 1)) as usize] as usize;
-            Some(*self.checks.get_unchecked(rank))
+        match self.checks.get(pc)?.load(Ordering::Relaxed) {
+            0 => None,
+            packed => Some(BlockCheck::unpack(packed)),
         }
     }
 
-    /// Number of blocks.
-    #[inline]
+    /// Analyses the block starting at `pc`, which must be an instruction's start (or the
+    /// code's end), under `static_gas`, keeps its check and returns it. The check of every
+    /// JUMPDEST on the way is kept too, and the walk stops early at one already analysed,
+    /// so analysing every block costs one pass over the code in all, however the blocks
+    /// overlap (a jump destination fallen into does not end a block).
+    #[cold]
+    pub fn analyse_block(
+        &self,
+        pc: usize,
+        code: &[u8],
+        static_gas: impl Fn(u8) -> u64,
+    ) -> BlockCheck {
+        // Forward: the block's instructions, up to its end or an analysed JUMPDEST. Most
+        // blocks are short: their pcs stay on the stack, and only long ones allocate.
+        let mut instructions = Pcs::new();
+        let mut tail = Needs::NOTHING;
+        let mut at = pc;
+        while at < code.len() {
+            let op = code[at];
+            if at != pc
+                && op == opcode::JUMPDEST
+                && let Some(known) = self.at(at)
+            {
+                tail = Needs::of(known);
+                break;
+            }
+            // Code is far shorter than 4 GiB, so a pc fits in a `u32`.
+            instructions.push(at as u32);
+            let traits = TRAITS[op as usize];
+            if traits.ends_block {
+                break;
+            }
+            at += 1 + traits.immediate as usize;
+        }
+        // Running past the end of the code meets the padding's STOP, which needs nothing.
+
+        // Backward: the needs from each instruction to the block's end.
+        let mut suffix = tail;
+        for &at in instructions.as_slice().iter().rev() {
+            let at = at as usize;
+            let op = code[at];
+            let traits = TRAITS[op as usize];
+            let rest = if traits.ends_block { Needs::NOTHING } else { suffix };
+            suffix = rest.after(traits, static_gas(op));
+            if op == opcode::JUMPDEST && at != pc {
+                self.keep(at, suffix.check());
+            }
+        }
+        let check = suffix.check();
+        self.keep(pc, check);
+        check
+    }
+
+    fn keep(&self, pc: usize, check: BlockCheck) {
+        if let Some(slot) = self.checks.get(pc) {
+            slot.store(check.pack(), Ordering::Relaxed);
+        }
+    }
+
+    /// Number of blocks analysed so far.
     pub fn len(&self) -> usize {
-        self.checks.len()
+        self.checks.iter().filter(|slot| slot.load(Ordering::Relaxed) != 0).count()
     }
 
-    /// Whether there are no blocks (never: pc 0 starts one).
-    #[inline]
+    /// Whether no block has been analysed yet.
     pub fn is_empty(&self) -> bool {
-        self.checks.is_empty()
+        self.len() == 0
     }
 }
 
-/// Set bits of every byte.
-static ONES: [u8; 256] = {
-    let mut ones = [0u8; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        ones[byte] = (byte as u8).count_ones() as u8;
-        byte += 1;
+/// The pcs of one block's instructions: on the stack up to [`Pcs::INLINE`], then on the heap.
+struct Pcs {
+    inline: [u32; Pcs::INLINE],
+    len: usize,
+    spilled: Vec<u32>,
+}
+
+impl Pcs {
+    const INLINE: usize = 64;
+
+    fn new() -> Self {
+        Self { inline: [0; Self::INLINE], len: 0, spilled: Vec::new() }
     }
-    ones
-};
+
+    #[inline]
+    fn push(&mut self, pc: u32) {
+        if self.len < Self::INLINE {
+            self.inline[self.len] = pc;
+        } else {
+            if self.spilled.is_empty() {
+                self.spilled.extend_from_slice(&self.inline);
+            }
+            self.spilled.push(pc);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        if self.len <= Self::INLINE { &self.inline[..self.len] } else { &self.spilled }
+    }
+}
 
 /// What the analysis needs of an opcode, in one load: the analysis runs over whole
 /// contracts, and looking each of these up in [`OPCODE_INFO`] separately cost it about 55
@@ -276,6 +317,12 @@ impl Needs {
             min_len: inputs.max(self.min_len - change),
             max_len: (STACK_LIMIT as i64 - growth).min(self.max_len - change),
         }
+    }
+
+    /// The needs an analysed block's check stands for.
+    fn of(check: BlockCheck) -> Self {
+        let min_len = check.min_len as i64;
+        Self { gas: check.gas as u64, min_len, max_len: min_len + check.len_range as i64 }
     }
 
     fn check(self) -> BlockCheck {
@@ -518,6 +565,35 @@ mod tests {
         assert_eq!(blocks.at(0).unwrap().gas, 30_000 + 3);
         assert_eq!(blocks.at(29_999).unwrap(), BlockCheck { gas: 4, min_len: 2, len_range: 1022 });
         assert_eq!(blocks.at(30_000), None);
+    }
+
+    #[test]
+    fn blocks_analysed_on_entry_in_any_order_match_the_whole_analysis() {
+        // 0 PUSH1 1, 2 JUMPDEST, 3 JUMPDEST, 4 DUP1, 5 JUMPDEST, 6 ADD, 7 PUSH1 2, 9 JUMPI,
+        // 10 GAS, 11 JUMPDEST, 12 POP, 13 STOP. Entering a block whose later JUMPDEST is
+        // analysed stops there and adds the JUMPDEST's needs to its own.
+        let code = [
+            PUSH1, 1, JUMPDEST, JUMPDEST, DUP1, JUMPDEST, ADD, PUSH1, 2, JUMPI, GAS, JUMPDEST, POP,
+            STOP,
+        ];
+        let gas = gas_table();
+        let whole = Blocks::analyse(&code, &gas, 1);
+        let starts: Vec<usize> = (0..=code.len()).filter(|&pc| whole.is_start(pc)).collect();
+        assert_eq!(starts, [0, 2, 3, 5, 10, 11, 14]);
+        // From pc 2: JUMPDEST, JUMPDEST, DUP1, JUMPDEST, ADD, PUSH1, JUMPI: 1+1+3+1+3+3+10.
+        assert_eq!(whole.at(2), Some(BlockCheck { gas: 22, min_len: 1, len_range: 1022 }));
+        let orders: [&[usize]; 3] =
+            [&[0, 2, 3, 5, 10, 11, 14], &[14, 11, 10, 5, 3, 2, 0], &[5, 0, 11, 3, 14, 2, 10]];
+        for order in orders {
+            let entered = Blocks::new(code.len(), 1);
+            for &pc in order {
+                let check = entered.analyse_block(pc, &code, |op| gas[op as usize]);
+                assert_eq!(Some(check), whole.at(pc), "pc {pc} in order {order:?}");
+            }
+            for pc in 0..=code.len() {
+                assert_eq!(entered.at(pc), whole.at(pc), "pc {pc} in order {order:?}");
+            }
+        }
     }
 
     #[test]

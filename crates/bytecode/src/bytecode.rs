@@ -112,11 +112,25 @@ impl LegacyCode {
     }
 
     /// The code's basic blocks under the static-gas table with fingerprint `key`
-    /// ([`crate::static_gas_key`]), analysed on first use with `static_gas()` and kept with the
-    /// code, so every later frame running it (in any transaction, on any thread) reuses them.
-    /// `None` for empty code (nothing to analyse) and when [`BlockCache::CAPACITY`] other
-    /// tables' analyses are already kept.
-    pub fn blocks(&self, key: u64, static_gas: impl FnOnce() -> [u64; 256]) -> Option<&Blocks> {
+    /// ([`crate::static_gas_key`]), kept with the code so that every later frame running it
+    /// (in any transaction, on any thread) reuses them. Blocks are analysed as frames enter
+    /// them ([`Blocks::analyse_block`]). `None` for empty code (nothing to analyse) and when
+    /// [`BlockCache::CAPACITY`] other tables' blocks are already kept.
+    pub fn blocks(&self, key: u64) -> Option<&Blocks> {
+        if self.len == 0 {
+            return None;
+        }
+        self.blocks.get_or_insert(key, || Blocks::new(self.len, key))
+    }
+
+    /// As [`LegacyCode::blocks`], with every block analysed now under `static_gas()` (for
+    /// tools and tests; the interpreter analyses blocks as it enters them). Blocks already
+    /// kept for `key` are returned as they are.
+    pub fn analysed_blocks(
+        &self,
+        key: u64,
+        static_gas: impl FnOnce() -> [u64; 256],
+    ) -> Option<&Blocks> {
         if self.len == 0 {
             return None;
         }

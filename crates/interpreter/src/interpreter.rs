@@ -4,7 +4,7 @@ use crate::{
     CallInput, CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult,
     InstructionTable, InterpreterAction, InterpreterResult, SharedMemory, Stack, memory::num_words,
 };
-use lamina_bytecode::{Blocks, Bytecode, LegacyCode};
+use lamina_bytecode::{BlockCheck, Blocks, Bytecode, LegacyCode};
 use lamina_primitives::{Address, Bytes, U256};
 
 /// The call context a frame runs in.
@@ -29,24 +29,29 @@ enum Checks {
     /// `step` stays here, which checks like `PerInstruction` (block entries and the warm-up
     /// act only in their own modes).
     Fresh,
-    /// Once per basic block, from the code's block analysis (`Interpreter::blocks`).
+    /// Once per basic block, from the code's blocks (`Interpreter::blocks`), each analysed
+    /// the first time any frame enters it.
     PerBlock,
     /// Before every instruction: for inspected frames, tables with custom instructions, and a
     /// block whose checks failed (the frame then fails inside that block, at the exact
     /// instruction the per-instruction checks name).
     PerInstruction,
-    /// Before every instruction while code not yet analysed warms up: analysing costs a pass
-    /// over the whole code, which code that runs a few instructions (init code, most of a
-    /// large contract) never earns back. The instructions run are counted over all frames
-    /// running the code, which is analysed at the first jump after they reach
-    /// [`warmup_instructions`] (a jump lands on a block start).
+    /// Before every instruction while code warms up: analysing a block on its first entry
+    /// costs more than checking its instructions one by one once, and keeping the analyses
+    /// costs 8 bytes per code byte, which code that runs once (init code) never earns back. The
+    /// instructions run are counted over all frames running the code, which is checked per
+    /// block from the first jump after they reach [`warmup_instructions`] (a jump lands on a
+    /// block start).
     WarmingUp,
 }
 
-/// Instructions code runs before it is analysed: analysis costs some tens of host
-/// instructions per code byte, and checking per block saves about ten per instruction run.
+/// Instructions code runs before it is checked per block: its length, so straight code (init
+/// code) never is. Measured by callgrind on the shared benchmarks, half the length made
+/// code whose blocks run once (evmone's jump_around) 1.35x revm's instructions, and twice
+/// the length left short runs of large contracts (weierstrudel/1) unchecked per block for
+/// too long (1.11x against 1.06x).
 fn warmup_instructions(code_len: usize) -> u32 {
-    u32::try_from(code_len.saturating_mul(2)).unwrap_or(u32::MAX)
+    u32::try_from(code_len).unwrap_or(u32::MAX)
 }
 
 /// One frame's machine: code, program counter, stack, memory, gas.
@@ -91,6 +96,9 @@ pub struct Interpreter {
     /// last recorded in the code.
     warmup_budget: u32,
     recorded_budget: u32,
+    /// The block at `ip` is entered but not analysed yet: `run`, which has the table's
+    /// static gas, analyses and charges it before the next instruction.
+    block_pending: bool,
 }
 
 // SAFETY: `ip`, `legacy` and `blocks` point into `code`'s reference-counted data (or static
@@ -132,6 +140,7 @@ impl Interpreter {
             blocks: core::ptr::null(),
             warmup_budget: 0,
             recorded_budget: 0,
+            block_pending: false,
         }
     }
 
@@ -161,6 +170,7 @@ impl Interpreter {
         self.next_action = InterpreterAction::None;
         self.checks = Checks::Fresh;
         self.blocks = core::ptr::null();
+        self.block_pending = false;
     }
 
     /// Where `code`'s legacy code is: inside its shared allocation (which does not move
@@ -270,7 +280,7 @@ impl Interpreter {
         // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
         let blocks = unsafe { &*self.blocks };
         let Some(block) = blocks.at(dest) else {
-            self.halt(InstructionResult::InvalidJump);
+            self.jump_to_new_block(dest);
             return;
         };
         let code = self.code().padded_bytes();
@@ -281,8 +291,23 @@ impl Interpreter {
         }
         // SAFETY: as above, `dest` is inside the padded bytes.
         self.ip = unsafe { code.as_ptr().add(dest) };
-        if !self.charge_block(Some(block)) {
+        if !self.charge_block(block) {
             self.check_each_instruction();
+        }
+    }
+
+    /// A jump to a block not analysed yet: the jump table validates it, and `run` analyses
+    /// the block.
+    #[cold]
+    fn jump_to_new_block(&mut self, dest: usize) {
+        let code = self.code();
+        if code.jump_table().is_valid(dest) {
+            // SAFETY: valid destinations are inside the code.
+            self.ip = unsafe { code.padded_bytes().as_ptr().add(dest) };
+            self.block_pending = true;
+            self.control = InstructionResult::ChecksChanged;
+        } else {
+            self.halt(InstructionResult::InvalidJump);
         }
     }
 
@@ -292,9 +317,20 @@ impl Interpreter {
     /// instruction by instruction from here, which finds the exact failing instruction.
     #[inline(always)]
     pub(crate) fn enter_block(&mut self) {
-        if self.checks == Checks::PerBlock && !self.try_enter_block() {
-            self.check_each_instruction();
+        if self.checks == Checks::PerBlock {
+            match self.block_here() {
+                Some(block) if self.charge_block(block) => {}
+                Some(_) => self.check_each_instruction(),
+                None => self.leave_for_new_block(),
+            }
         }
+    }
+
+    /// Leaves the loop for `run` to analyse the block at `ip` (inside an instruction).
+    #[cold]
+    fn leave_for_new_block(&mut self) {
+        self.block_pending = true;
+        self.control = InstructionResult::ChecksChanged;
     }
 
     /// Leaves the per-block loop for the rest of the frame (inside an instruction).
@@ -307,26 +343,44 @@ impl Interpreter {
     /// As [`Interpreter::enter_block`], outside an instruction: the next `run` starts there.
     #[inline]
     fn resume_block(&mut self) {
-        if self.checks == Checks::PerBlock && !self.try_enter_block() {
+        if self.checks == Checks::PerBlock {
+            match self.block_here() {
+                Some(block) if self.charge_block(block) => {}
+                Some(_) => self.checks = Checks::PerInstruction,
+                None => self.block_pending = true,
+            }
+        }
+    }
+
+    /// The analysed block starting at `ip`, if analysed.
+    #[inline(always)]
+    fn block_here(&self) -> Option<BlockCheck> {
+        // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
+        let blocks = unsafe { &*self.blocks };
+        blocks.at(self.pc())
+    }
+
+    /// Analyses the block at `ip` (a jump or block entry found it new) and enters it.
+    #[cold]
+    fn enter_new_block<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>) {
+        self.block_pending = false;
+        if self.checks != Checks::PerBlock {
+            return;
+        }
+        // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
+        let blocks = unsafe { &*self.blocks };
+        let code = self.code().original_bytes();
+        let block = blocks.analyse_block(self.pc(), code, |op| table.instruction(op).static_gas);
+        if !self.charge_block(block) {
             self.checks = Checks::PerInstruction;
         }
     }
 
-    #[inline(always)]
-    fn try_enter_block(&mut self) -> bool {
-        let pc = self.pc();
-        // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
-        let blocks = unsafe { &*self.blocks };
-        self.charge_block(blocks.at(pc))
-    }
-
     /// Checks a block's stack needs and charges its static gas; `false` (nothing charged)
-    /// when either fails or there is no block.
+    /// when either fails.
     #[inline(always)]
-    fn charge_block(&mut self, block: Option<lamina_bytecode::BlockCheck>) -> bool {
-        block.is_some_and(|block| {
-            block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)
-        })
+    fn charge_block(&mut self, block: BlockCheck) -> bool {
+        block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)
     }
 
     /// Decides how a fresh frame is checked: per block when the table allows it and the
@@ -347,7 +401,7 @@ impl Interpreter {
         let run = cache.instructions_run();
         let threshold = warmup_instructions(code.original_bytes().len());
         if run >= threshold {
-            self.analyse(table, key);
+            self.analyse(key);
         } else {
             self.checks = Checks::WarmingUp;
             self.warmup_budget = threshold - run;
@@ -356,9 +410,9 @@ impl Interpreter {
     }
 
     /// Analyses the code (or finds it analysed) and checks per block from here on.
-    fn analyse<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, key: u64) {
+    fn analyse(&mut self, key: u64) {
         self.checks = Checks::PerInstruction;
-        if let Some(blocks) = self.code().blocks(key, || table.static_gas()) {
+        if let Some(blocks) = self.code().blocks(key) {
             let blocks: *const Blocks = blocks;
             self.check_per_block(blocks);
         }
@@ -460,6 +514,9 @@ impl Interpreter {
             self.start(table);
         }
         loop {
+            if self.block_pending {
+                self.enter_new_block(table);
+            }
             if self.checks == Checks::PerBlock {
                 // The hot loop: the block's checks were made on entering it.
                 while self.control == InstructionResult::Continue {
@@ -491,7 +548,7 @@ impl Interpreter {
             if self.checks == Checks::WarmingUp {
                 self.record_run();
                 if let Some(key) = table.block_key() {
-                    self.analyse(table, key);
+                    self.analyse(key);
                 }
             }
         }

@@ -25,15 +25,24 @@ fn a_loop_warms_up_within_its_frame() {
     assert_eq!(result.result, InstructionResult::Stop);
     assert_eq!(result.gas.spent(), 2_603);
     assert_eq!(frame.stack(), [U256::ZERO]);
-    // 12 bytes of code warm up after 2 * 12 = 24 instructions, in the fourth iteration of
-    // the loop (7 instructions each); the jump after that enters the analysed code.
+    // 12 bytes of code warm up after 12 instructions, in the second iteration of the loop
+    // (7 instructions each); the jump after that enters the code checked per block, and
+    // blocks are analysed as they are entered: the loop's (pc 2) and, when the JUMPI falls
+    // through, the STOP's (pc 11), never the first one (pc 0), which ran before.
     assert!(is_analysed(&frame));
+    let key = frame.table.block_key().unwrap();
+    let blocks = frame.interp.code().block_cache().get(key).unwrap();
+    let entered: Vec<usize> = (0..=COUNTDOWN.len()).filter(|&pc| blocks.is_start(pc)).collect();
+    assert_eq!(entered, [2, 11]);
+    // JUMPDEST .. JUMPI: 26 gas, needs one word, grows by two at most (PUSH1, DUP1).
+    let check = blocks.at(2).unwrap();
+    assert_eq!((check.gas, check.min_len, check.len_range), (26, 1, 1024 - 2 - 1));
 }
 
 #[test]
 fn straight_code_is_never_analysed() {
     // Init code runs once: PUSH1 1 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: 6 instructions
-    // where 2 * 10 = 20 are needed.
+    // where 10 are needed (and straight code never jumps, where warm code is analysed).
     let code = [PUSH1, 1, PUSH1, 0, MSTORE, PUSH1, 32, PUSH1, 0, RETURN];
     let mut frame = Frame::new(&code, SpecId::CANCUN, LIMIT);
     let result = frame.finish();
@@ -45,9 +54,9 @@ fn straight_code_is_never_analysed() {
 
 #[test]
 fn instructions_run_add_up_over_frames() {
-    // PUSH1 1 PUSH1 2 ADD POP, twice, STOP: 13 bytes of straight code warm up after
-    // 2 * 13 = 26 instructions; each frame runs 9, so the fourth frame running the shared
-    // code analyses it.
+    // PUSH1 1 PUSH1 2 ADD POP, twice, STOP: 13 bytes of straight code warm up after 13
+    // instructions; each frame runs 9, so the third frame running the shared code finds it
+    // warm and checks it per block from its start.
     let code = Bytecode::new_raw(Bytes::from_static(&[
         PUSH1, 1, PUSH1, 2, ADD, POP, PUSH1, 1, PUSH1, 2, ADD, POP, STOP,
     ]));
@@ -59,7 +68,7 @@ fn instructions_run_add_up_over_frames() {
         // (3 + 3 + 3 + 2) * 2, whichever way it was checked.
         assert_eq!(result.gas.spent(), 22, "run {run}");
         let analysed = code.legacy().unwrap().block_cache().get(key).is_some();
-        assert_eq!(analysed, run >= 4, "run {run}");
+        assert_eq!(analysed, run >= 3, "run {run}");
     }
 }
 
@@ -71,13 +80,13 @@ fn a_failing_block_fails_at_the_exact_instruction() {
     for gas in [0, 2, 3, 4, 10, 29, 100] {
         let mut frame = Frame::new(&COUNTDOWN, SpecId::CANCUN, gas);
         let key = frame.table.block_key().unwrap();
-        frame.interp.code().blocks(key, || frame.table.static_gas());
+        frame.interp.code().analysed_blocks(key, || frame.table.static_gas());
         assert_halt(&frame.finish(), InstructionResult::OutOfGas);
     }
     // A stack underflow in a block is named as such, not as out of gas.
     let code = [PUSH1, 0, JUMPDEST, ADD, PUSH1, 2, JUMP];
     let mut frame = Frame::new(&code, SpecId::CANCUN, LIMIT);
     let key = frame.table.block_key().unwrap();
-    frame.interp.code().blocks(key, || frame.table.static_gas());
+    frame.interp.code().analysed_blocks(key, || frame.table.static_gas());
     assert_halt(&frame.finish(), InstructionResult::StackUnderflow);
 }

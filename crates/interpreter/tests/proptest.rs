@@ -140,6 +140,9 @@ enum Drive {
     Run,
     /// `run` on code analysed beforehand: checks per block from the first instruction.
     RunAnalysed,
+    /// `run` on code whose blocks are kept but none analysed: checks per block from the
+    /// first instruction, each block analysed as it is entered.
+    RunEnteredBlocks,
     /// `step`: checks per instruction throughout.
     Step,
 }
@@ -158,9 +161,12 @@ fn run_frame(
     let mut frame =
         Frame::with(code, InstructionTable::new(spec), gas_limit, context, TestHost::default());
     frame.step_by_step = drive == Drive::Step;
+    let key = frame.table.block_key().expect("a fork's table checks per block");
     if drive == Drive::RunAnalysed {
-        let key = frame.table.block_key().expect("a fork's table checks per block");
-        frame.interp.code().blocks(key, || frame.table.static_gas());
+        frame.interp.code().analysed_blocks(key, || frame.table.static_gas());
+    }
+    if drive == Drive::RunEnteredBlocks {
+        frame.interp.code().blocks(key);
     }
     // Every request costs at least CALL's Frontier price, 40, which no failed outcome hands
     // back (a value stipend is paid for by the 9000 charged with it), so no frame makes more
@@ -245,10 +251,9 @@ proptest! {
         gas_limit in prop_oneof![0u64..=3_000, 0u64..=1_000_000],
         input in prop::collection::vec(any::<u8>(), 0..64),
         child_reverts in any::<bool>(),
-        analysed in any::<bool>(),
+        drive in prop_oneof![Just(Drive::Run), Just(Drive::RunAnalysed), Just(Drive::RunEnteredBlocks)],
     ) {
         let input = Bytes::from(input);
-        let drive = if analysed { Drive::RunAnalysed } else { Drive::Run };
         let (by_block, _, block_frame) =
             run_frame(&code, spec, gas_limit, input.clone(), child_reverts, drive)?;
         let (by_step, _, step_frame) =
