@@ -159,7 +159,9 @@ impl Blocks {
     }
 
     /// Analyses the block starting at `pc`, which must be an instruction's start (or the
-    /// code's end), under `static_gas`, keeps its check and returns it. The check of every
+    /// code's end), under `static_gas`, keeps its check and returns it. The interpreter takes
+    /// a kept check at a JUMPDEST byte as a valid jump destination, so a check kept inside
+    /// PUSH data (a `pc` that is no instruction's start) would let a jump land there. The check of every
     /// JUMPDEST on the way is kept too, and the walk stops early at one already analysed,
     /// so analysing every block costs one pass over the code in all, however the blocks
     /// overlap (a jump destination fallen into does not end a block).
