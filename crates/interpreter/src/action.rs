@@ -63,11 +63,12 @@ enum Source {
 
 impl CallInput {
     /// `len` bytes at `offset` of the current frame's memory in `memory`, lent, not copied.
-    /// Valid while that frame's memory is: its callee's frame, or the frame loop before the
-    /// callee starts.
+    /// Valid while that frame's memory is: its callee's frame (run on the same memory after
+    /// [`SharedMemory::new_context`]), or the frame loop before the callee starts. A range past
+    /// the memory reads as empty call data.
     pub fn caller_memory(memory: &SharedMemory, offset: usize, len: usize) -> Self {
-        let start = memory.context_start() + offset;
-        Self(Source::CallerMemory(start..start + len))
+        let start = memory.context_start().saturating_add(offset);
+        Self(Source::CallerMemory(start..start.saturating_add(len)))
     }
 
     /// The length of the call data.
