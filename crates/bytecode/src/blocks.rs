@@ -161,10 +161,11 @@ impl Blocks {
     /// Analyses the block starting at `pc`, which must be an instruction's start (or the
     /// code's end), under `static_gas`, keeps its check and returns it. The interpreter takes
     /// a kept check at a JUMPDEST byte as a valid jump destination, so a check kept inside
-    /// PUSH data (a `pc` that is no instruction's start) would let a jump land there. The check of every
-    /// JUMPDEST on the way is kept too, and the walk stops early at one already analysed,
-    /// so analysing every block costs one pass over the code in all, however the blocks
-    /// overlap (a jump destination fallen into does not end a block).
+    /// PUSH data (a `pc` that is no instruction's start) would let a jump land there.
+    ///
+    /// The check of every JUMPDEST on the way is kept too, and the walk stops early at one
+    /// already analysed, so analysing every block costs one pass over the code in all,
+    /// however the blocks overlap (a jump destination fallen into does not end a block).
     #[cold]
     pub fn analyse_block(
         &self,
@@ -262,9 +263,9 @@ impl Pcs {
     }
 }
 
-/// What the analysis needs of an opcode, in one load: the analysis runs over whole
-/// contracts, and looking each of these up in [`OPCODE_INFO`] separately cost it about 55
-/// machine instructions per code byte.
+/// What the analysis needs of an opcode, in one load: looking each of these up in
+/// [`OPCODE_INFO`] separately made the analysis cost about 55 machine instructions per code
+/// byte.
 #[derive(Clone, Copy)]
 struct Traits {
     immediate: u8,

@@ -341,14 +341,13 @@ impl Interpreter {
     }
 
     /// As [`Interpreter::enter_block`], outside an instruction: the next `run` starts there.
+    /// `run` picks up a changed mode or a block to analyse on its own, so the frame is not
+    /// stopped for it.
     #[inline]
     fn resume_block(&mut self) {
-        if self.checks == Checks::PerBlock {
-            match self.block_here() {
-                Some(block) if self.charge_block(block) => {}
-                Some(_) => self.checks = Checks::PerInstruction,
-                None => self.block_pending = true,
-            }
+        self.enter_block();
+        if self.control == InstructionResult::ChecksChanged {
+            self.control = InstructionResult::Continue;
         }
     }
 
