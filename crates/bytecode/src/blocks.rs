@@ -173,23 +173,25 @@ impl Blocks {
         code: &[u8],
         static_gas: impl Fn(u8) -> u64,
     ) -> BlockCheck {
-        // Forward: the block's instructions, up to its end or an analysed JUMPDEST. Most
-        // blocks are short: their pcs stay on the stack, and only long ones allocate.
-        let mut instructions = Pcs::new();
+        // One pass forward, up to the block's end or an analysed JUMPDEST, in segments split
+        // at the JUMPDESTs it runs into: each of those starts a block of its own, whose needs
+        // are its segment's followed by the rest. Blocks rarely run into a JUMPDEST, so the
+        // list of earlier segments mostly stays empty (no allocation).
+        let mut earlier: Vec<Segment> = Vec::new();
+        let mut segment = Segment::starting(pc);
         let mut tail = Needs::NOTHING;
         let mut at = pc;
         while at < code.len() {
             let op = code[at];
-            if at != pc
-                && op == opcode::JUMPDEST
-                && let Some(known) = self.at(at)
-            {
-                tail = Needs::of(known);
-                break;
+            if op == opcode::JUMPDEST && at != pc {
+                if let Some(known) = self.at(at) {
+                    tail = Needs::of(known);
+                    break;
+                }
+                earlier.push(core::mem::replace(&mut segment, Segment::starting(at)));
             }
-            // Code is far shorter than 4 GiB, so a pc fits in a `u32`.
-            instructions.push(at as u32);
             let traits = TRAITS[op as usize];
+            segment.add(traits, static_gas(op));
             if traits.ends_block {
                 break;
             }
@@ -197,19 +199,14 @@ impl Blocks {
         }
         // Running past the end of the code meets the padding's STOP, which needs nothing.
 
-        // Backward: the needs from each instruction to the block's end.
-        let mut suffix = tail;
-        for &at in instructions.as_slice().iter().rev() {
-            let at = at as usize;
-            let op = code[at];
-            let traits = TRAITS[op as usize];
-            let rest = if traits.ends_block { Needs::NOTHING } else { suffix };
-            suffix = rest.after(traits, static_gas(op));
-            if op == opcode::JUMPDEST && at != pc {
-                self.keep(at, suffix.check());
-            }
+        // Backward over the segments (not the instructions): each one's needs.
+        let mut needs = segment.then(tail);
+        while let Some(before) = earlier.pop() {
+            self.keep(segment.start, needs.check());
+            needs = before.then(needs);
+            segment = before;
         }
-        let check = suffix.check();
+        let check = needs.check();
         self.keep(pc, check);
         check
     }
@@ -228,38 +225,6 @@ impl Blocks {
     /// Whether no block has been analysed yet.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-/// The pcs of one block's instructions: on the stack up to [`Pcs::INLINE`], then on the heap.
-struct Pcs {
-    inline: [u32; Pcs::INLINE],
-    len: usize,
-    spilled: Vec<u32>,
-}
-
-impl Pcs {
-    const INLINE: usize = 64;
-
-    fn new() -> Self {
-        Self { inline: [0; Self::INLINE], len: 0, spilled: Vec::new() }
-    }
-
-    #[inline]
-    fn push(&mut self, pc: u32) {
-        if self.len < Self::INLINE {
-            self.inline[self.len] = pc;
-        } else {
-            if self.spilled.is_empty() {
-                self.spilled.extend_from_slice(&self.inline);
-            }
-            self.spilled.push(pc);
-        }
-        self.len += 1;
-    }
-
-    fn as_slice(&self) -> &[u32] {
-        if self.len <= Self::INLINE { &self.inline[..self.len] } else { &self.spilled }
     }
 }
 
@@ -296,6 +261,48 @@ static TRAITS: [Traits; 256] = {
     traits
 };
 
+/// A straight run of instructions as the forward pass sums it up, heights counted from
+/// the run's start.
+#[derive(Clone, Copy)]
+struct Segment {
+    /// Where the run starts.
+    start: usize,
+    gas: u64,
+    /// The height change over the run.
+    height: i64,
+    /// Most of `inputs - height` over its instructions: the least start height that lets
+    /// every instruction find its inputs (0 for a run that reads nothing).
+    need: i64,
+    /// Most of `height + growth` over its instructions: the most words above the start
+    /// height the run ever holds.
+    top: i64,
+}
+
+impl Segment {
+    fn starting(start: usize) -> Self {
+        Self { start, gas: 0, height: 0, need: 0, top: 0 }
+    }
+
+    /// Appends an opcode with `traits`, costing `gas`.
+    #[inline(always)]
+    fn add(&mut self, traits: Traits, gas: u64) {
+        let change = traits.change as i64;
+        self.gas = self.gas.saturating_add(gas);
+        self.need = self.need.max(traits.inputs as i64 - self.height);
+        self.top = self.top.max(self.height + change.max(0));
+        self.height += change;
+    }
+
+    /// The needs of this run followed by a run needing `rest`.
+    fn then(self, rest: Needs) -> Needs {
+        Needs {
+            gas: self.gas.saturating_add(rest.gas),
+            min_len: self.need.max(rest.min_len - self.height),
+            max_len: (STACK_LIMIT as i64 - self.top).min(rest.max_len - self.height),
+        }
+    }
+}
+
 /// What a run of instructions needs at its start, as the per-instruction checks would
 /// find it: gas for their static costs, and a stack height in `min_len..=max_len`.
 #[derive(Clone, Copy)]
@@ -308,19 +315,6 @@ struct Needs {
 impl Needs {
     /// An empty run (or the padding's STOP).
     const NOTHING: Self = Self { gas: 0, min_len: 0, max_len: STACK_LIMIT as i64 };
-
-    /// The needs of an opcode with `traits` (costing `gas`) followed by this run.
-    #[inline(always)]
-    fn after(self, traits: Traits, gas: u64) -> Self {
-        let inputs = traits.inputs as i64;
-        let change = traits.change as i64;
-        let growth = change.max(0);
-        Self {
-            gas: gas.saturating_add(self.gas),
-            min_len: inputs.max(self.min_len - change),
-            max_len: (STACK_LIMIT as i64 - growth).min(self.max_len - change),
-        }
-    }
 
     /// The needs an analysed block's check stands for.
     fn of(check: BlockCheck) -> Self {

@@ -219,6 +219,13 @@ impl GasParams {
     /// Total cost of `words` words of memory: linear plus quadratic, saturating.
     #[inline]
     pub fn memory_cost(&self, words: u64) -> u64 {
+        // In 64 bits while the square fits (every memory gas can pay for): the 128-bit
+        // division is a library call, a third of the cost of growing memory by a word.
+        if let (Some(square), Some(linear)) =
+            (words.checked_mul(words), words.checked_mul(self.memory_word))
+        {
+            return linear.saturating_add(square / self.memory_quadratic_divisor);
+        }
         let words = words as u128;
         let cost = words * self.memory_word as u128
             + words * words / self.memory_quadratic_divisor as u128;
@@ -326,6 +333,11 @@ mod tests {
         // Yellow paper example: 724 words
         assert_eq!(params.memory_cost(724), 724 * 3 + 724 * 724 / 512);
         assert_eq!(params.memory_cost(u64::MAX), u64::MAX);
+        // Both sides of the 64-bit square's limit: 2^32 - 1 words squares within 64 bits,
+        // 2^32 words does not.
+        let below = (1u64 << 32) - 1;
+        assert_eq!(params.memory_cost(below), below * 3 + below * below / 512);
+        assert_eq!(params.memory_cost(1 << 32), 3 * (1 << 32) + (1 << 55));
     }
 
     #[test]

@@ -64,6 +64,9 @@ fn warmup_instructions(code_len: usize) -> u32 {
 pub struct Interpreter {
     /// Points at the next opcode inside `code`'s padded bytes.
     ip: *const u8,
+    /// The start of `code`'s padded bytes: the program counter is `ip - code_start`, and a
+    /// jump lands at `code_start + dest` (one load, not two through `legacy`).
+    code_start: *const u8,
     /// The code run (holding it keeps `legacy` valid).
     code: Bytecode,
     /// `code`'s legacy code: inside `code`'s reference-counted allocation, or the static
@@ -124,6 +127,7 @@ impl Interpreter {
         let ip = unsafe { (*legacy).padded_bytes().as_ptr() };
         Self {
             ip,
+            code_start: ip,
             code,
             legacy,
             gas: Gas::new(gas_limit),
@@ -158,6 +162,7 @@ impl Interpreter {
         self.code = code.executable();
         self.legacy = Self::legacy_of(&self.code);
         self.ip = self.code().padded_bytes().as_ptr();
+        self.code_start = self.ip;
         self.gas = Gas::new(gas_limit);
         self.stack.clear();
         self.memory = memory;
@@ -200,7 +205,7 @@ impl Interpreter {
     #[inline]
     pub fn pc(&self) -> usize {
         // SAFETY: `ip` always points into the padded code buffer.
-        unsafe { self.ip.offset_from(self.code().padded_bytes().as_ptr()) as usize }
+        unsafe { self.ip.offset_from(self.code_start) as usize }
     }
 
     /// The opcode at the program counter.
@@ -262,7 +267,7 @@ impl Interpreter {
         let code = self.code();
         if code.jump_table().is_valid(dest) {
             // SAFETY: valid destinations are inside the code.
-            self.ip = unsafe { code.padded_bytes().as_ptr().add(dest) };
+            self.ip = unsafe { self.code_start.add(dest) };
             if self.checks == Checks::WarmingUp && self.warmup_budget == 0 {
                 // Warm: `run` analyses the code and enters the block at `dest`.
                 self.control = InstructionResult::ChecksChanged;
@@ -283,14 +288,14 @@ impl Interpreter {
             self.jump_to_new_block(dest);
             return;
         };
-        let code = self.code().padded_bytes();
-        // Block starts are at most the code's length, inside the padded bytes.
-        if code[dest] != lamina_bytecode::opcode::JUMPDEST {
+        // SAFETY: blocks start at most at the code's length, inside the padded bytes.
+        let target = unsafe { self.code_start.add(dest) };
+        // SAFETY: as above.
+        if unsafe { *target } != lamina_bytecode::opcode::JUMPDEST {
             self.halt(InstructionResult::InvalidJump);
             return;
         }
-        // SAFETY: as above, `dest` is inside the padded bytes.
-        self.ip = unsafe { code.as_ptr().add(dest) };
+        self.ip = target;
         if !self.charge_block(block) {
             self.check_each_instruction();
         }
@@ -303,7 +308,7 @@ impl Interpreter {
         let code = self.code();
         if code.jump_table().is_valid(dest) {
             // SAFETY: valid destinations are inside the code.
-            self.ip = unsafe { code.padded_bytes().as_ptr().add(dest) };
+            self.ip = unsafe { self.code_start.add(dest) };
             self.block_pending = true;
             self.control = InstructionResult::ChecksChanged;
         } else {

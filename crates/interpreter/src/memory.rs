@@ -134,7 +134,8 @@ impl SharedMemory {
     /// The word at `offset`.
     #[inline]
     pub fn get_word(&self, offset: usize) -> U256 {
-        U256::from_be_slice(self.slice(offset, 32))
+        let bytes: &[u8; 32] = self.slice(offset, 32).try_into().expect("a 32-byte slice");
+        U256::from_be_bytes(*bytes)
     }
 
     /// Writes a word at `offset`.

@@ -98,7 +98,7 @@ fn sign_abs(x: U256) -> (bool, U256) {
 
 /// Signed division as the EVM defines it.
 pub fn i256_div(a: U256, b: U256) -> U256 {
-    if b.is_zero() {
+    if super::is_zero(&b) {
         return U256::ZERO;
     }
     let (a_neg, a_abs) = sign_abs(a);
@@ -109,7 +109,7 @@ pub fn i256_div(a: U256, b: U256) -> U256 {
 
 /// Signed remainder as the EVM defines it.
 pub fn i256_mod(a: U256, b: U256) -> U256 {
-    if b.is_zero() {
+    if super::is_zero(&b) {
         return U256::ZERO;
     }
     let (a_neg, a_abs) = sign_abs(a);

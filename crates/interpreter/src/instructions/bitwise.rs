@@ -42,7 +42,7 @@ pub fn eq<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// ISZERO.
 pub fn iszero<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, a);
-    *a = word(a.is_zero());
+    *a = word(super::is_zero(a));
 }
 
 /// AND.

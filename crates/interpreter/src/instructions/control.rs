@@ -17,7 +17,7 @@ pub fn jump<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// JUMPI.
 pub fn jumpi<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop!(interp, dest, condition);
-    if !condition.is_zero() {
+    if !super::is_zero(&condition) {
         interp.jump(dest);
     } else {
         interp.enter_block();

@@ -5,9 +5,11 @@ use lamina_primitives::U256;
 
 /// MLOAD.
 pub fn mload<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop!(interp, offset);
-    let (offset, _) = memory_range!(interp, offset, U256::from(32));
-    push!(interp, interp.memory.get_word(offset));
+    pop_top!(interp, top);
+    let (offset, _) = memory_range!(interp, *top, U256::from(32));
+    // Read again: growing the memory needs the interpreter, which `top` borrows.
+    pop_top!(interp, top);
+    *top = interp.memory.get_word(offset);
 }
 
 /// MSTORE.
