@@ -340,9 +340,9 @@ impl Needs {
 #[derive(Default)]
 pub struct BlockCache {
     head: AtomicPtr<Node>,
-    /// Instructions run by frames that ran the code before it was analysed (see
+    /// Bytes of code run by frames that ran the code before it was analysed (see
     /// [`BlockCache::record_run`]).
-    instructions_run: AtomicU32,
+    bytes_run: AtomicU32,
 }
 
 /// A copy starts empty: analyses are a cache, not part of the code's value.
@@ -383,7 +383,7 @@ impl BlockCache {
 
     /// An empty cache.
     pub const fn new() -> Self {
-        Self { head: AtomicPtr::new(ptr::null_mut()), instructions_run: AtomicU32::new(0) }
+        Self { head: AtomicPtr::new(ptr::null_mut()), bytes_run: AtomicU32::new(0) }
     }
 
     /// The analysis for `key`, if made.
@@ -400,19 +400,19 @@ impl BlockCache {
         None
     }
 
-    /// Adds `instructions` to those run without the code's analysis: analysing pays off
+    /// Adds `bytes` of code to those run without the code's analysis: analysing pays off
     /// only for code that runs long enough, in one frame or over many. Saturates.
-    pub fn record_run(&self, instructions: u32) {
-        if instructions > 0 {
-            let add = |run: u32| Some(run.saturating_add(instructions));
+    pub fn record_run(&self, bytes: u32) {
+        if bytes > 0 {
+            let add = |run: u32| Some(run.saturating_add(bytes));
             // `fetch_update` with a closure that always returns `Some` cannot fail.
-            let _ = self.instructions_run.fetch_update(Ordering::Relaxed, Ordering::Relaxed, add);
+            let _ = self.bytes_run.fetch_update(Ordering::Relaxed, Ordering::Relaxed, add);
         }
     }
 
-    /// The instructions recorded so far.
-    pub fn instructions_run(&self) -> u32 {
-        self.instructions_run.load(Ordering::Relaxed)
+    /// The bytes of code recorded as run so far.
+    pub fn bytes_run(&self) -> u32 {
+        self.bytes_run.load(Ordering::Relaxed)
     }
 
     /// The analysis for `key`, made by `analyse` if missing; `None` when the cache is full

@@ -39,18 +39,20 @@ enum Checks {
     /// Before every instruction while code warms up: analysing a block on its first entry
     /// costs more than checking its instructions one by one once, and keeping the analyses
     /// costs 8 bytes per code byte, which code that runs once (init code) never earns back. The
-    /// instructions run are counted over all frames running the code, which is checked per
-    /// block from the first jump after they reach [`warmup_instructions`] (a jump lands on a
-    /// block start).
+    /// bytes of code run are counted over all frames running the code, at each jump (not
+    /// per instruction, which cost the loop two machine instructions in ~18), and the code is
+    /// checked per block from the first jump after they reach [`warmup_bytes`] (a jump lands
+    /// on a block start).
     WarmingUp,
 }
 
-/// Instructions code runs before it is checked per block: its length, so straight code (init
-/// code) never is. Measured by callgrind on the shared benchmarks, half the length made
-/// code whose blocks run once (evmone's jump_around) 1.35x revm's instructions, and twice
-/// the length left short runs of large contracts (weierstrudel/1) unchecked per block for
-/// too long (1.11x against 1.06x).
-fn warmup_instructions(code_len: usize) -> u32 {
+/// Bytes of code run before the code is checked per block: its length, so straight code
+/// (init code) is not. Measured by callgrind on the shared benchmarks: twice the length left
+/// short runs of large contracts unchecked per block for too long (weierstrudel/1 1.07x
+/// revm's instructions against 1.03x, blake2b_huff/2805nulls 1.05x against 1.02x). Counted
+/// in instructions (before), half the length made code whose blocks run once (evmone's
+/// jump_around) 1.35x revm's instructions.
+fn warmup_bytes(code_len: usize) -> u32 {
     u32::try_from(code_len).unwrap_or(u32::MAX)
 }
 
@@ -95,10 +97,11 @@ pub struct Interpreter {
     /// The code's blocks under the running table, inside `code`'s allocation (valid while
     /// `checks` is `PerBlock`).
     blocks: *const Blocks,
-    /// While warming up: instructions left before the code is analysed, and the count when
-    /// last recorded in the code.
+    /// While warming up: bytes of code left to run before the code is analysed, the count
+    /// when last recorded in the code, and where the code run since the last count starts.
     warmup_budget: u32,
     recorded_budget: u32,
+    warm_from: *const u8,
     /// The block at `ip` is entered but not analysed yet: `run`, which has the table's
     /// static gas, analyses and charges it before the next instruction.
     block_pending: bool,
@@ -144,6 +147,7 @@ impl Interpreter {
             blocks: core::ptr::null(),
             warmup_budget: 0,
             recorded_budget: 0,
+            warm_from: ip,
             block_pending: false,
         }
     }
@@ -266,11 +270,18 @@ impl Interpreter {
         }
         let code = self.code();
         if code.jump_table().is_valid(dest) {
+            let warming_up = self.checks == Checks::WarmingUp;
+            if warming_up {
+                self.count_warmup();
+            }
             // SAFETY: valid destinations are inside the code.
             self.ip = unsafe { self.code_start.add(dest) };
-            if self.checks == Checks::WarmingUp && self.warmup_budget == 0 {
-                // Warm: `run` analyses the code and enters the block at `dest`.
-                self.control = InstructionResult::ChecksChanged;
+            if warming_up {
+                self.warm_from = self.ip;
+                if self.warmup_budget == 0 {
+                    // Warm: `run` analyses the code and enters the block at `dest`.
+                    self.control = InstructionResult::ChecksChanged;
+                }
             }
         } else {
             self.halt(InstructionResult::InvalidJump);
@@ -402,14 +413,15 @@ impl Interpreter {
             self.check_per_block(blocks);
             return;
         }
-        let run = cache.instructions_run();
-        let threshold = warmup_instructions(code.original_bytes().len());
+        let run = cache.bytes_run();
+        let threshold = warmup_bytes(code.original_bytes().len());
         if run >= threshold {
             self.analyse(key);
         } else {
             self.checks = Checks::WarmingUp;
             self.warmup_budget = threshold - run;
             self.recorded_budget = self.warmup_budget;
+            self.warm_from = self.ip;
         }
     }
 
@@ -429,9 +441,21 @@ impl Interpreter {
         self.resume_block();
     }
 
-    /// Adds the instructions this frame ran while warming up to the code's count.
+    /// Counts the bytes of code run since the last count (the code at `ip` is straight
+    /// since then: only a jump moves `ip` back, and jumps count).
+    #[inline]
+    fn count_warmup(&mut self) {
+        // SAFETY: both point into the padded code, `warm_from` at or before `ip`.
+        let run = unsafe { self.ip.offset_from(self.warm_from) } as usize;
+        let run = u32::try_from(run).unwrap_or(u32::MAX);
+        self.warmup_budget = self.warmup_budget.saturating_sub(run);
+        self.warm_from = self.ip;
+    }
+
+    /// Adds the bytes of code this frame ran while warming up to the code's count.
     fn record_run(&mut self) {
         if self.checks == Checks::WarmingUp {
+            self.count_warmup();
             let run = self.recorded_budget - self.warmup_budget;
             self.code().block_cache().record_run(run);
             self.recorded_budget = self.warmup_budget;
@@ -528,19 +552,8 @@ impl Interpreter {
                     self.skip(1);
                     (table.function(opcode))(self, host);
                 }
-            } else if self.checks == Checks::WarmingUp {
-                // Counted in a register; jumps see the budget spent (and end the warm-up)
-                // once it is stored back at zero.
-                let mut budget = self.warmup_budget;
-                while budget > 0 && self.control == InstructionResult::Continue {
-                    self.step(table, host);
-                    budget -= 1;
-                }
-                self.warmup_budget = budget;
-                while self.control == InstructionResult::Continue {
-                    self.step(table, host);
-                }
             } else {
+                // Per instruction, also while warming up (jumps count the code run).
                 while self.control == InstructionResult::Continue {
                     self.step(table, host);
                 }

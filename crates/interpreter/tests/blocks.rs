@@ -25,8 +25,8 @@ fn a_loop_warms_up_within_its_frame() {
     assert_eq!(result.result, InstructionResult::Stop);
     assert_eq!(result.gas.spent(), 2_603);
     assert_eq!(frame.stack(), [U256::ZERO]);
-    // 12 bytes of code warm up after 12 instructions, in the second iteration of the loop
-    // (7 instructions each); the jump after that enters the code checked per block, and
+    // 12 bytes of code warm up after 12 bytes have run, in the second iteration of the loop
+    // (11 bytes up to the first JUMPI, 9 per iteration); the jump after that enters the code checked per block, and
     // blocks are analysed as they are entered: the loop's (pc 2) and, when the JUMPI falls
     // through, the STOP's (pc 11), never the first one (pc 0), which ran before.
     assert!(is_analysed(&frame));
@@ -41,8 +41,8 @@ fn a_loop_warms_up_within_its_frame() {
 
 #[test]
 fn straight_code_is_never_analysed() {
-    // Init code runs once: PUSH1 1 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: 6 instructions
-    // where 10 are needed (and straight code never jumps, where warm code is analysed).
+    // Init code runs once: PUSH1 1 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN, straight code
+    // that never jumps, where warm code is analysed.
     let code = [PUSH1, 1, PUSH1, 0, MSTORE, PUSH1, 32, PUSH1, 0, RETURN];
     let mut frame = Frame::new(&code, SpecId::CANCUN, LIMIT);
     let result = frame.finish();
@@ -53,20 +53,20 @@ fn straight_code_is_never_analysed() {
 }
 
 #[test]
-fn instructions_run_add_up_over_frames() {
-    // PUSH1 1 PUSH1 2 ADD POP, twice, STOP: 13 bytes of straight code warm up after 13
-    // instructions; each frame runs 9, so the third frame running the shared code finds it
+fn code_run_adds_up_over_frames() {
+    // PUSH1 1 PUSH1 2 ADD POP STOP, then 6 bytes never run: 13 bytes of code warm up after 13
+    // bytes have run; each frame runs 7, so the third frame running the shared code finds it
     // warm and checks it per block from its start.
     let code = Bytecode::new_raw(Bytes::from_static(&[
-        PUSH1, 1, PUSH1, 2, ADD, POP, PUSH1, 1, PUSH1, 2, ADD, POP, STOP,
+        PUSH1, 1, PUSH1, 2, ADD, POP, STOP, PUSH1, 1, PUSH1, 2, ADD, POP,
     ]));
     let key = InstructionTable::<TestHost>::new(SpecId::CANCUN).block_key().unwrap();
     for run in 1..=5 {
         let mut frame = Frame::with_code(&code, InstructionTable::new(SpecId::CANCUN), LIMIT);
         let result = frame.finish();
         assert_eq!(result.result, InstructionResult::Stop);
-        // (3 + 3 + 3 + 2) * 2, whichever way it was checked.
-        assert_eq!(result.gas.spent(), 22, "run {run}");
+        // 3 + 3 + 3 + 2, whichever way it was checked.
+        assert_eq!(result.gas.spent(), 11, "run {run}");
         let analysed = code.legacy().unwrap().block_cache().get(key).is_some();
         assert_eq!(analysed, run >= 3, "run {run}");
     }
