@@ -163,6 +163,16 @@ impl WarmPrecompiles {
     }
 }
 
+/// A storage slot with what SSTORE changes beside it, borrowed together.
+struct SlotLoad<'a> {
+    slot: &'a mut StorageSlot,
+    /// Whether the slot was cold before this access.
+    is_cold: bool,
+    /// The status of the account the slot belongs to (SSTORE touches it).
+    status: &'a mut AccountStatus,
+    entries: &'a mut Vec<JournalEntry>,
+}
+
 /// Whether `address` is below 2^16.
 #[inline]
 fn is_short(address: &Address) -> bool {
@@ -185,7 +195,33 @@ impl<DB: Database> Journal<DB> {
         touch: bool,
     ) -> Result<StateLoad<&mut Account>, DB::Error> {
         let Self { database, state, entries, warm_addresses, precompiles, .. } = self;
-        let (account, is_cold) = match state.entry(address) {
+        let (account, is_cold) =
+            Self::account_entry(state, database, entries, warm_addresses, precompiles, address)?;
+        if code && account.info.code.is_none() {
+            let hash = account.info.code_hash;
+            let code =
+                if hash == KECCAK_EMPTY { Bytecode::new() } else { database.code_by_hash(hash)? };
+            account.info.code = Some(code);
+        }
+        if touch {
+            Self::touch(entries, address, account);
+        }
+        Ok(StateLoad::new(account, is_cold))
+    }
+
+    /// The account at `address` in `state`, loaded and warmed if needed, with whether it was
+    /// cold: one look-up. Takes the journal's fields apart, so that the caller can go on
+    /// using the others while it holds the account.
+    #[inline(always)]
+    fn account_entry<'a>(
+        state: &'a mut EvmState,
+        database: &mut DB,
+        entries: &mut Vec<JournalEntry>,
+        warm_addresses: &HashSet<Address>,
+        precompiles: &WarmPrecompiles,
+        address: Address,
+    ) -> Result<(&'a mut Account, bool), DB::Error> {
+        Ok(match state.entry(address) {
             Entry::Occupied(entry) => {
                 let account = entry.into_mut();
                 let is_cold = account.is_cold();
@@ -206,17 +242,37 @@ impl<DB: Database> Journal<DB> {
                 }
                 (entry.insert(account), is_cold)
             }
+        })
+    }
+
+    /// The slot `key` of `address`'s storage, the account and the slot loaded if needed (a
+    /// slot loaded now is cold, and warmed in the change log): one look-up of each, where
+    /// SSTORE took five.
+    #[inline]
+    fn load_slot(&mut self, address: Address, key: U256) -> Result<SlotLoad<'_>, DB::Error> {
+        let Self { database, state, entries, warm_addresses, precompiles, .. } = self;
+        let (account, _) =
+            Self::account_entry(state, database, entries, warm_addresses, precompiles, address)?;
+        let storage_is_empty = account.is_created() || account.is_loaded_as_not_existing();
+        let Account { storage, status, .. } = account;
+        let (slot, is_cold) = match storage.entry(key) {
+            Entry::Occupied(entry) => {
+                let slot = entry.into_mut();
+                let is_cold = slot.is_cold;
+                if is_cold {
+                    slot.is_cold = false;
+                    entries.push(JournalEntry::StorageWarmed { address, key });
+                }
+                (slot, is_cold)
+            }
+            Entry::Vacant(entry) => {
+                let value =
+                    if storage_is_empty { U256::ZERO } else { database.storage(address, key)? };
+                entries.push(JournalEntry::StorageWarmed { address, key });
+                (entry.insert(StorageSlot::new(value)), true)
+            }
         };
-        if code && account.info.code.is_none() {
-            let hash = account.info.code_hash;
-            let code =
-                if hash == KECCAK_EMPTY { Bytecode::new() } else { database.code_by_hash(hash)? };
-            account.info.code = Some(code);
-        }
-        if touch {
-            Self::touch(entries, address, account);
-        }
-        Ok(StateLoad::new(account, is_cold))
+        Ok(SlotLoad { slot, is_cold, status, entries })
     }
 
     fn account_mut(&mut self, address: Address) -> &mut Account {
@@ -224,8 +280,13 @@ impl<DB: Database> Journal<DB> {
     }
 
     fn touch(entries: &mut Vec<JournalEntry>, address: Address, account: &mut Account) {
-        if !account.is_touched() {
-            account.mark_touch();
+        Self::touch_status(entries, address, &mut account.status);
+    }
+
+    /// [`Self::touch`] given the account's status alone (SSTORE holds a slot of the account).
+    fn touch_status(entries: &mut Vec<JournalEntry>, address: Address, status: &mut AccountStatus) {
+        if !status.contains(AccountStatus::TOUCHED) {
+            status.insert(AccountStatus::TOUCHED);
             entries.push(JournalEntry::AccountTouched { address });
         }
     }
@@ -398,7 +459,10 @@ impl<DB: Database> JournalTr for Journal<DB> {
         value: U256,
     ) -> Result<Option<TransferError>, DB::Error> {
         if value.is_zero() {
-            self.load_with(from, false, true)?;
+            // Only the payee is loaded and touched. The payer is the address of the frame
+            // that is running: loaded and warm already, and never empty in EIP-161's sense
+            // (it has code, or as a contract being created a nonce of 1 from Spurious Dragon
+            // on, when touches begin to matter), so touching it would change nothing.
             self.load_with(to, false, true)?;
             return Ok(None);
         }
@@ -503,32 +567,8 @@ impl<DB: Database> JournalTr for Journal<DB> {
     }
 
     fn sload(&mut self, address: Address, key: U256) -> Result<StateLoad<U256>, DB::Error> {
-        if !self.state.contains_key(&address) {
-            self.load(address)?;
-        }
-        let account = self.state.entry(address).or_insert_with(Account::new_not_existing);
-        let storage_is_empty = account.is_created() || account.is_loaded_as_not_existing();
-        match account.storage.entry(key) {
-            Entry::Occupied(entry) => {
-                let slot = entry.into_mut();
-                let is_cold = slot.is_cold;
-                if is_cold {
-                    slot.is_cold = false;
-                    self.entries.push(JournalEntry::StorageWarmed { address, key });
-                }
-                Ok(StateLoad::new(slot.present_value, is_cold))
-            }
-            Entry::Vacant(entry) => {
-                let value = if storage_is_empty {
-                    U256::ZERO
-                } else {
-                    self.database.storage(address, key)?
-                };
-                entry.insert(StorageSlot::new(value));
-                self.entries.push(JournalEntry::StorageWarmed { address, key });
-                Ok(StateLoad::new(value, true))
-            }
-        }
+        let slot = self.load_slot(address, key)?;
+        Ok(StateLoad::new(slot.slot.present_value, slot.is_cold))
     }
 
     fn sstore(
@@ -537,21 +577,15 @@ impl<DB: Database> JournalTr for Journal<DB> {
         key: U256,
         new: U256,
     ) -> Result<StateLoad<SStoreResult>, DB::Error> {
-        let load = self.sload(address, key)?;
-        let account = self.state.get_mut(&address).expect("loaded by sload");
-        let slot = account.storage.get_mut(&key).expect("loaded by sload");
+        let SlotLoad { slot, is_cold, status, entries } = self.load_slot(address, key)?;
         let result =
             SStoreResult { original: slot.original_value, present: slot.present_value, new };
         if result.present != new {
             slot.present_value = new;
-            self.entries.push(JournalEntry::StorageChanged {
-                address,
-                key,
-                had_value: result.present,
-            });
-            Self::touch(&mut self.entries, address, account);
+            entries.push(JournalEntry::StorageChanged { address, key, had_value: result.present });
+            Self::touch_status(entries, address, status);
         }
-        Ok(StateLoad::new(result, load.is_cold))
+        Ok(StateLoad::new(result, is_cold))
     }
 
     fn tload(&mut self, address: Address, key: U256) -> U256 {

@@ -81,7 +81,10 @@ pub trait JournalTr {
     ) -> Result<StateLoad<&mut Account>, <Self::Database as Database>::Error>;
     /// Marks a loaded account touched.
     fn touch_account(&mut self, address: Address);
-    /// Moves `value` from `from` to `to`, touching both.
+    /// Moves `value` from `from` to `to`, touching both. A zero value loads and touches `to`
+    /// only: the EVM passes the paying frame's own address as `from`, which is loaded already
+    /// and never empty (it has code, or a nonce while its init code runs), so a touch of it
+    /// could not change the state.
     fn transfer(
         &mut self,
         from: Address,
