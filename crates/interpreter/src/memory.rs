@@ -98,7 +98,13 @@ impl SharedMemory {
             let target = capacity.saturating_mul(2).min(limit).max(needed);
             self.buffer.reserve_exact(target - self.buffer.len());
         }
-        self.buffer.resize(needed, 0);
+        if needed == self.buffer.len() + 32 {
+            // Growth by one word, the common case (Solidity's free memory pointer): two
+            // stores, where `resize` calls `memset`.
+            self.buffer.extend_from_slice(&[0; 32]);
+        } else {
+            self.buffer.resize(needed, 0);
+        }
     }
 
     /// The current frame's memory.
