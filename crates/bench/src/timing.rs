@@ -91,13 +91,23 @@ impl Suite {
         time_on::<E>(case, self.expected(&case.name)?, repeat)
     }
 
-    /// Times `case` on revm, then on Lamina, by the same scheme ([`time_on`]): every run of
-    /// either must have revm's recorded outcome, so the two measured the same execution.
-    /// An error says on which EVM it happened ([`Error::On`]).
+    /// Times `case` on revm and on Lamina by the same scheme as [`time_on`], their timed
+    /// runs alternating (revm, Lamina, revm, ...) so that a change in the machine's load
+    /// falls on both alike rather than on whichever ran during it. Every run of either must
+    /// have revm's recorded outcome, so the two measured the same execution. An error says
+    /// on which EVM it happened ([`Error::On`]).
     #[cfg(feature = "revm")]
     pub fn compare(&self, case: &Case, repeat: usize) -> Result<Comparison, Error> {
-        let revm = self.time_on::<crate::Revm>(case, repeat).map_err(Error::on::<crate::Revm>)?;
-        let lamina = self.time_on::<Lamina>(case, repeat).map_err(Error::on::<Lamina>)?;
+        use crate::Revm;
+        let expected = self.expected(&case.name)?;
+        let mut revm = Runs::<Revm>::start(case, expected, repeat).map_err(Error::on::<Revm>)?;
+        let mut lamina =
+            Runs::<Lamina>::start(case, expected, repeat).map_err(Error::on::<Lamina>)?;
+        for _ in 0..repeat {
+            revm.run().map_err(Error::on::<Revm>)?;
+            lamina.run().map_err(Error::on::<Lamina>)?;
+        }
+        let (revm, lamina) = (revm.timing(), lamina.timing());
         // Implied by both equalling the record, and stated here as the precondition of the
         // comparison.
         lamina.outcome.check(&case.name, &revm.outcome)?;
@@ -164,22 +174,61 @@ pub fn time_case(case: &Case, expected: &Outcome, repeat: usize) -> Result<Timin
 /// dropping the final state afterwards are not. Every run's outcome, the warm-up's too,
 /// must equal `expected`, else this fails with [`Error::Mismatch`].
 pub fn time_on<E: Evm>(case: &Case, expected: &Outcome, repeat: usize) -> Result<Timing, Error> {
-    if repeat == 0 {
-        return Err(Error::ZeroRepeat);
-    }
-    let input = E::prepare(case)?;
-    let mut outcome = timed_run::<E>(&input, &case.name, expected)?.1;
-    let mut times = Vec::with_capacity(repeat);
+    let mut runs = Runs::<E>::start(case, expected, repeat)?;
     for _ in 0..repeat {
-        let (time, run_outcome) = timed_run::<E>(&input, &case.name, expected)?;
-        times.push(time);
-        outcome = run_outcome;
+        runs.run()?;
     }
-    times.sort_unstable();
-    let middle = times.len() / 2;
-    let median =
-        if times.len() % 2 == 1 { times[middle] } else { (times[middle - 1] + times[middle]) / 2 };
-    Ok(Timing { name: case.name.clone(), evm: E::NAME, repeat, median, min: times[0], outcome })
+    Ok(runs.timing())
+}
+
+/// The runs of one case on the EVM `E`, for [`time_on`] and [`Suite::compare`]: the case
+/// converted and run once as the warm-up, then one timed run per [`Runs::run`].
+struct Runs<'a, E: Evm> {
+    case: &'a Case,
+    input: E::Input<'a>,
+    expected: &'a Outcome,
+    times: Vec<Duration>,
+    outcome: Outcome,
+}
+
+impl<'a, E: Evm> Runs<'a, E> {
+    /// Converts `case` and runs the warm-up (room for `repeat` timed runs after it).
+    fn start(case: &'a Case, expected: &'a Outcome, repeat: usize) -> Result<Self, Error> {
+        if repeat == 0 {
+            return Err(Error::ZeroRepeat);
+        }
+        let input = E::prepare(case)?;
+        let outcome = timed_run::<E>(&input, &case.name, expected)?.1;
+        Ok(Self { case, input, expected, times: Vec::with_capacity(repeat), outcome })
+    }
+
+    /// One timed run.
+    fn run(&mut self) -> Result<(), Error> {
+        let (time, outcome) = timed_run::<E>(&self.input, &self.case.name, self.expected)?;
+        self.times.push(time);
+        self.outcome = outcome;
+        Ok(())
+    }
+
+    /// The median and fastest of the timed runs (at least one).
+    fn timing(mut self) -> Timing {
+        let times = &mut self.times;
+        times.sort_unstable();
+        let middle = times.len() / 2;
+        let median = if times.len() % 2 == 1 {
+            times[middle]
+        } else {
+            (times[middle - 1] + times[middle]) / 2
+        };
+        Timing {
+            name: self.case.name.clone(),
+            evm: E::NAME,
+            repeat: times.len(),
+            median,
+            min: times[0],
+            outcome: self.outcome,
+        }
+    }
 }
 
 fn timed_run<E: Evm>(

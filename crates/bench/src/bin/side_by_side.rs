@@ -1,7 +1,8 @@
 //! `side-by-side`: every shared benchmark input run on revm and on Lamina in this one process,
 //! by the same scheme (a warm-up, then N repetitions, each from a fresh state, state building
-//! included), with the outcome of every run checked against revm's record. Prints a table of
-//! the medians and their ratio, or JSON lines.
+//! included; the two EVMs' repetitions alternate, so a change in the machine's load falls on
+//! both), with the outcome of every run checked against revm's record. Prints a table of the
+//! medians and their ratio, or JSON lines.
 //!
 //! ```text
 //! side-by-side [NAME...] [--repeat N] [--json] [--only lamina|revm] [--list]
@@ -14,8 +15,9 @@ use std::{io::Write, process::ExitCode, time::Duration};
 const USAGE: &str = "\
 usage: side-by-side [NAME...] [--repeat N] [--json] [--only lamina|revm] [--list]
 
-Times each shared benchmark input on revm and on Lamina (a warm-up run, then N timed runs,
-each building the state afresh) and checks every run's outcome against revm's record.
+Times each shared benchmark input on revm and on Lamina (a warm-up run each, then N timed
+runs each, alternating revm and Lamina, each building the state afresh) and checks every
+run's outcome against revm's record.
 
   NAME...        cases to run: a case name or a prefix of names as a path (revm/snailtracer,
                  evmone/main, revm-gce). Default: every case except the optional revm-gce ones
@@ -167,7 +169,8 @@ impl Report {
     fn new(args: &Args, longest_name: Option<usize>) -> Self {
         let width = longest_name.unwrap_or(0).max("input".len());
         if !args.json {
-            println!("{} timed runs per case and EVM after a warm-up; medians", args.repeat);
+            let order = if args.only.is_none() { ", the EVMs alternating" } else { "" };
+            println!("{} timed runs per case and EVM after a warm-up{order}; medians", args.repeat);
             match args.only {
                 None => println!(
                     "{:width$}  {:>14}  {:>12}  {:>12}  {:>11}",
