@@ -459,10 +459,11 @@ impl<DB: Database> JournalTr for Journal<DB> {
         value: U256,
     ) -> Result<Option<TransferError>, DB::Error> {
         if value.is_zero() {
-            // Only the payee is loaded and touched. The payer is the address of the frame
-            // that is running: loaded and warm already, and never empty in EIP-161's sense
-            // (it has code, or as a contract being created a nonce of 1 from Spurious Dragon
-            // on, when touches begin to matter), so touching it would change nothing.
+            // Only the payee is loaded and touched. The payer is the transaction's sender,
+            // whose nonce the transaction raised, or the address of the frame that is
+            // running: loaded and warm already, and never empty in EIP-161's sense (it has
+            // code, or as a contract being created a nonce of 1 from Spurious Dragon on, when
+            // touches begin to matter), so touching it would change nothing.
             self.load_with(to, false, true)?;
             return Ok(None);
         }

@@ -82,9 +82,10 @@ pub trait JournalTr {
     /// Marks a loaded account touched.
     fn touch_account(&mut self, address: Address);
     /// Moves `value` from `from` to `to`, touching both. A zero value loads and touches `to`
-    /// only: the EVM passes the paying frame's own address as `from`, which is loaded already
-    /// and never empty (it has code, or a nonce while its init code runs), so a touch of it
-    /// could not change the state.
+    /// only: the EVM's payer is the transaction's sender (its nonce already raised) or the
+    /// running frame's address (with code, or a nonce while its init code runs), loaded and
+    /// not empty wherever touches matter (EIP-161), so a touch of it could not change the
+    /// state.
     fn transfer(
         &mut self,
         from: Address,
