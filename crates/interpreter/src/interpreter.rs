@@ -40,7 +40,7 @@ enum Checks {
     /// costs more than checking its instructions one by one once, and keeping the analyses
     /// costs 8 bytes per code byte, which code that runs once (init code) never earns back. The
     /// bytes of code run are counted over all frames running the code, at each jump (not
-    /// per instruction, which cost the loop two machine instructions in ~18), and the code is
+    /// per instruction, which cost the loop two machine instructions in ~25), and the code is
     /// checked per block from the first jump after they reach [`warmup_bytes`] (a jump lands
     /// on a block start).
     WarmingUp,
