@@ -270,19 +270,16 @@ impl Interpreter {
         }
         let code = self.code();
         if code.jump_table().is_valid(dest) {
-            let warming_up = self.checks == Checks::WarmingUp;
-            if warming_up {
-                self.count_warmup();
-            }
             // SAFETY: valid destinations are inside the code.
-            self.ip = unsafe { self.code_start.add(dest) };
-            if warming_up {
-                self.warm_from = self.ip;
+            let target = unsafe { self.code_start.add(dest) };
+            if self.checks == Checks::WarmingUp {
+                self.count_warmup(target);
                 if self.warmup_budget == 0 {
                     // Warm: `run` analyses the code and enters the block at `dest`.
                     self.control = InstructionResult::ChecksChanged;
                 }
             }
+            self.ip = target;
         } else {
             self.halt(InstructionResult::InvalidJump);
         }
@@ -441,21 +438,22 @@ impl Interpreter {
         self.resume_block();
     }
 
-    /// Counts the bytes of code run since the last count (the code at `ip` is straight
-    /// since then: only a jump moves `ip` back, and jumps count).
+    /// Counts the bytes of code run since the last count, up to `ip` (the code there is
+    /// straight since then: only a jump moves `ip` back, and jumps count), and starts the
+    /// next count at `next` (a jump's target, or `ip`).
     #[inline]
-    fn count_warmup(&mut self) {
+    fn count_warmup(&mut self, next: *const u8) {
         // SAFETY: both point into the padded code, `warm_from` at or before `ip`.
         let run = unsafe { self.ip.offset_from(self.warm_from) } as usize;
         let run = u32::try_from(run).unwrap_or(u32::MAX);
         self.warmup_budget = self.warmup_budget.saturating_sub(run);
-        self.warm_from = self.ip;
+        self.warm_from = next;
     }
 
     /// Adds the bytes of code this frame ran while warming up to the code's count.
     fn record_run(&mut self) {
         if self.checks == Checks::WarmingUp {
-            self.count_warmup();
+            self.count_warmup(self.ip);
             let run = self.recorded_budget - self.warmup_budget;
             self.code().block_cache().record_run(run);
             self.recorded_budget = self.warmup_budget;
