@@ -20,6 +20,20 @@ use lamina_primitives::{
 /// running off the end meets a STOP, so the dispatch loop needs no bounds check.
 pub const PADDING: usize = 33;
 
+/// Bytes each opcode takes with its immediate (from [`OPCODE_INFO`]): 1, or 2..=33 for
+/// PUSH1..PUSH32.
+static INSTRUCTION_LEN: [u8; 256] = {
+    let mut len = [1u8; 256];
+    let mut op = 0;
+    while op < 256 {
+        if let Some(info) = OPCODE_INFO[op] {
+            len[op] = 1 + info.immediate_size();
+        }
+        op += 1;
+    }
+    len
+};
+
 /// Valid jump destinations of a piece of legacy code, one bit per byte offset.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct JumpTable {
@@ -37,16 +51,16 @@ impl JumpTable {
         }
         let mut bits = alloc::vec![0u8; code.len().div_ceil(8)];
         let mut pc = 0;
-        while pc < code.len() {
-            let op = code[pc];
+        // One table load per opcode instead of a branch on PUSH: every code pays this scan
+        // when it is loaded, and a large contract that runs briefly pays little else.
+        while let Some(&op) = code.get(pc) {
             if op == opcode::JUMPDEST {
-                bits[pc >> 3] |= 1 << (pc & 7);
-                pc += 1;
-            } else if (opcode::PUSH1..=opcode::PUSH32).contains(&op) {
-                pc += 2 + (op - opcode::PUSH1) as usize;
-            } else {
-                pc += 1;
+                // `pc` is inside the code, so `pc / 8` is inside `bits`.
+                if let Some(byte) = bits.get_mut(pc >> 3) {
+                    *byte |= 1 << (pc & 7);
+                }
             }
+            pc += INSTRUCTION_LEN[op as usize] as usize;
         }
         Self { bits: Bytes::from(bits), len: code.len() }
     }
@@ -526,5 +540,32 @@ mod tests {
     fn disassembly_handles_truncated_push_and_unknown_bytes() {
         let code = Bytecode::new_raw(Bytes::from_static(&[0x0c, 0x62, 0x01]));
         assert_eq!(code.to_string(), "0000: INVALID(0x0c)\n0001: PUSH3 0x01\n");
+    }
+
+    proptest::proptest! {
+        /// The table-driven scan against the definition: walk the opcodes, skipping each
+        /// PUSHn's n bytes, and mark the JUMPDESTs met.
+        #[test]
+        fn jump_table_marks_exactly_the_jumpdest_instructions(
+            code in proptest::collection::vec(
+                proptest::prop_oneof![0x5bu8..=0x5b, 0x60u8..=0x7f, proptest::num::u8::ANY],
+                0..300,
+            )
+        ) {
+            let table = JumpTable::analyse(&code);
+            let mut expected = alloc::vec![false; code.len()];
+            let mut pc = 0;
+            while pc < code.len() {
+                match code[pc] {
+                    0x5b => { expected[pc] = true; pc += 1 }
+                    op @ 0x60..=0x7f => pc += 2 + (op - 0x60) as usize,
+                    _ => pc += 1,
+                }
+            }
+            for (pc, &valid) in expected.iter().enumerate() {
+                proptest::prop_assert_eq!(table.is_valid(pc), valid, "pc {}", pc);
+            }
+            proptest::prop_assert!(!table.is_valid(code.len()));
+        }
     }
 }

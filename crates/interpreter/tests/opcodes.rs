@@ -65,6 +65,27 @@ mod arithmetic {
     }
 
     #[test]
+    fn division_on_both_sides_of_128_bits() {
+        // Operands that fit in 128 bits divide natively, wider ones by the 256-bit division.
+        let max128 = pow2(128) - u(1);
+        // 2^128 − 1 = 3 · 0x5555…55 (32 fives) and = (2^64 − 1)(2^64 + 1).
+        let fives = U256::from(u128::MAX / 3);
+        assert_eq!(eval(S, DIV, &[max128, u(3)]), fives);
+        assert_eq!(eval(S, DIV, &[max128, pow2(64)]), pow2(64) - u(1));
+        assert_eq!(eval(S, MOD, &[max128, pow2(64)]), pow2(64) - u(1));
+        assert_eq!(eval(S, DIV, &[max128, pow2(64) + u(1)]), pow2(64) - u(1));
+        assert_eq!(eval(S, DIV, &[pow2(128), u(2)]), pow2(127));
+        assert_eq!(eval(S, MOD, &[pow2(128) + u(5), pow2(128)]), u(5));
+        // 2^128 − 1 = …211455, so its remainder by 10 is 5.
+        assert_eq!(eval(S, MOD, &[max128, u(10)]), u(5));
+        assert_eq!(eval(S, SMOD, &[max128.wrapping_neg(), u(10)]), neg(5));
+        // −2^127 / −1 = +2^127: a positive word, not the 128-bit overflow.
+        assert_eq!(eval(S, SDIV, &[pow2(127).wrapping_neg(), neg(1)]), pow2(127));
+        assert_eq!(eval(S, SDIV, &[max128.wrapping_neg(), u(3)]), fives.wrapping_neg());
+        assert_eq!(eval(S, SDIV, &[max128, neg(3)]), fives.wrapping_neg());
+    }
+
+    #[test]
     fn smod_takes_the_dividends_sign() {
         // sgn(a)·(|a| mod |b|)
         assert_eq!(eval(S, SMOD, &[neg(8), u(3)]), neg(2));

@@ -24,7 +24,7 @@ pub fn sub<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// DIV (division by zero gives zero).
 pub fn div<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, a; b);
-    *b = a.checked_div(*b).unwrap_or_default();
+    *b = if super::is_zero(b) { U256::ZERO } else { quotient(a, *b) };
 }
 
 /// SDIV (two's complement; −2²⁵⁵ / −1 = −2²⁵⁵).
@@ -36,7 +36,7 @@ pub fn sdiv<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// MOD.
 pub fn rem<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, a; b);
-    *b = a.checked_rem(*b).unwrap_or_default();
+    *b = if super::is_zero(b) { U256::ZERO } else { remainder(a, *b) };
 }
 
 /// SMOD (the result takes the dividend's sign).
@@ -96,6 +96,33 @@ fn sign_abs(x: U256) -> (bool, U256) {
     (negative, if negative { x.wrapping_neg() } else { x })
 }
 
+/// The word as `u128`, if it fits.
+#[inline(always)]
+fn as_u128(x: &U256) -> Option<u128> {
+    let [low, high, rest @ ..] = *x.as_limbs();
+    (rest == [0, 0]).then_some((u128::from(high) << 64) | u128::from(low))
+}
+
+/// `a / b` for `b` not zero. Operands that fit in 128 bits take the native division: in
+/// snailtracer's fixed-point arithmetic nearly every SDIV has magnitudes that fit, and ruint's
+/// general division of them cost about 145 machine instructions.
+#[inline(always)]
+fn quotient(a: U256, b: U256) -> U256 {
+    match (as_u128(&a), as_u128(&b)) {
+        (Some(a), Some(b)) => U256::from(a / b),
+        _ => a / b,
+    }
+}
+
+/// `a % b` for `b` not zero, as [`quotient`].
+#[inline(always)]
+fn remainder(a: U256, b: U256) -> U256 {
+    match (as_u128(&a), as_u128(&b)) {
+        (Some(a), Some(b)) => U256::from(a % b),
+        _ => a % b,
+    }
+}
+
 /// Signed division as the EVM defines it.
 pub fn i256_div(a: U256, b: U256) -> U256 {
     if super::is_zero(&b) {
@@ -103,7 +130,7 @@ pub fn i256_div(a: U256, b: U256) -> U256 {
     }
     let (a_neg, a_abs) = sign_abs(a);
     let (b_neg, b_abs) = sign_abs(b);
-    let quotient = a_abs / b_abs;
+    let quotient = quotient(a_abs, b_abs);
     if a_neg != b_neg { quotient.wrapping_neg() } else { quotient }
 }
 
@@ -114,7 +141,7 @@ pub fn i256_mod(a: U256, b: U256) -> U256 {
     }
     let (a_neg, a_abs) = sign_abs(a);
     let (_, b_abs) = sign_abs(b);
-    let remainder = a_abs % b_abs;
+    let remainder = remainder(a_abs, b_abs);
     if a_neg { remainder.wrapping_neg() } else { remainder }
 }
 
@@ -125,5 +152,29 @@ pub fn i256_lt(a: U256, b: U256) -> bool {
         (true, false) => true,
         (false, true) => false,
         _ => a < b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{quotient, remainder};
+    use lamina_primitives::U256;
+    use proptest::prelude::*;
+
+    /// Words of 0 to 4 limbs, so both sides of the 128-bit fast path are drawn often.
+    fn word() -> impl Strategy<Value = U256> {
+        (prop::array::uniform4(any::<u64>()), 0..=4usize).prop_map(|(mut limbs, used)| {
+            limbs[used..].fill(0);
+            U256::from_limbs(limbs)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn native_division_agrees_with_ruint(a in word(), b in word()) {
+            prop_assume!(!b.is_zero());
+            prop_assert_eq!(quotient(a, b), a / b);
+            prop_assert_eq!(remainder(a, b), a % b);
+        }
     }
 }
