@@ -303,8 +303,15 @@ impl Interpreter {
             self.halt(InstructionResult::InvalidJump);
             return;
         }
-        self.ip = target;
-        if !self.charge_block(block) {
+        if self.charge_block(block) {
+            // The block's check covered the JUMPDEST (its gas, and it needs no stack), so the
+            // loop goes on after it: a whole dispatch saved per jump, about 12 machine
+            // instructions (JUMPDESTs were 8% of burntpix's instructions).
+            // SAFETY: the code's padding follows every JUMPDEST.
+            self.ip = unsafe { target.add(1) };
+        } else {
+            // Checked instruction by instruction from the JUMPDEST itself.
+            self.ip = target;
             self.check_each_instruction();
         }
     }

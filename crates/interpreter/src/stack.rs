@@ -1,7 +1,7 @@
 //! The EVM operand stack.
 
 use alloc::{boxed::Box, vec::Vec};
-use core::{fmt, mem::MaybeUninit};
+use core::{fmt, mem::MaybeUninit, ptr::NonNull};
 use lamina_primitives::{STACK_LIMIT, U256};
 
 /// The 1024-word operand stack.
@@ -10,11 +10,30 @@ use lamina_primitives::{STACK_LIMIT, U256};
 /// before the instruction runs, so the instructions use the unchecked operations below.
 /// The checked operations (`push`, `pop`, `peek`) are for everyone else.
 pub struct Stack {
-    /// Uninitialised past `len`: a new stack is not zeroed, which for a 32 KiB buffer per
-    /// frame was most of the cost of starting one.
-    data: Box<[MaybeUninit<U256>; STACK_LIMIT]>,
-    len: usize,
+    /// The 1024 words, uninitialised past `top`: a new stack is not zeroed, which for a
+    /// 32 KiB buffer per frame was most of the cost of starting one. Owned (a `Box` taken
+    /// apart, rebuilt in `drop`), so that `top` points into it without borrowing it.
+    base: NonNull<U256>,
+    /// One past the top word (`base` when empty). A pointer, not a length: every push, pop,
+    /// DUP and SWAP reaches the top with one load, where base and length took two loads and
+    /// a shift. Only the checks, once per block, compute the length.
+    top: *mut U256,
 }
+
+// SAFETY: the stack owns its buffer (as a `Box` would); `top` points into it.
+unsafe impl Send for Stack {}
+// SAFETY: `&Stack` allows only reads.
+unsafe impl Sync for Stack {}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        // SAFETY: `base` came from `Box::into_raw` of this type in `new`, and is freed once.
+        drop(unsafe { Box::from_raw(self.base.as_ptr().cast::<Buffer>()) });
+    }
+}
+
+/// The stack's allocation.
+type Buffer = [MaybeUninit<U256>; STACK_LIMIT];
 
 impl Default for Stack {
     fn default() -> Self {
@@ -25,8 +44,13 @@ impl Default for Stack {
 impl Clone for Stack {
     fn clone(&self) -> Self {
         let mut new = Self::new();
-        new.data[..self.len].copy_from_slice(&self.data[..self.len]);
-        new.len = self.len;
+        let len = self.len();
+        // SAFETY: both buffers hold 1024 words and do not overlap; the first `len` words of
+        // `self` are initialised.
+        unsafe {
+            core::ptr::copy_nonoverlapping(self.base.as_ptr(), new.base.as_ptr(), len);
+            new.top = new.base.as_ptr().add(len);
+        }
         new
     }
 }
@@ -47,74 +71,66 @@ impl Stack {
     /// An empty stack (one allocation of 32 KiB; pool stacks to reuse it).
     pub fn new() -> Self {
         // Allocated in place, never built on the native stack, and left uninitialised.
-        let data: Box<MaybeUninit<[MaybeUninit<U256>; STACK_LIMIT]>> = Box::new_uninit();
+        let data: Box<MaybeUninit<Buffer>> = Box::new_uninit();
         // SAFETY: an array of `MaybeUninit` is valid uninitialised.
-        let data = unsafe { data.assume_init() };
-        Self { data, len: 0 }
-    }
-
-    #[inline(always)]
-    fn ptr(&self) -> *const U256 {
-        self.data.as_ptr().cast()
-    }
-
-    #[inline(always)]
-    fn ptr_mut(&mut self) -> *mut U256 {
-        self.data.as_mut_ptr().cast()
+        let data: Box<Buffer> = unsafe { data.assume_init() };
+        let base = NonNull::from(Box::leak(data)).cast::<U256>();
+        Self { base, top: base.as_ptr() }
     }
 
     /// Number of words on the stack.
     #[inline]
     pub fn len(&self) -> usize {
-        self.len
+        // SAFETY: `top` is in the buffer, at or above `base`.
+        unsafe { self.top.offset_from(self.base.as_ptr()) as usize }
     }
 
     /// Whether the stack is empty.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.top == self.base.as_ptr()
     }
 
     /// Empties the stack for reuse.
     #[inline]
     pub fn clear(&mut self) {
-        self.len = 0;
+        self.top = self.base.as_ptr();
     }
 
     /// The words, bottom first.
     #[inline]
     pub fn data(&self) -> &[U256] {
-        // SAFETY: the first `len` words are initialised.
-        unsafe { core::slice::from_raw_parts(self.ptr(), self.len) }
+        // SAFETY: the words below `top` are initialised.
+        unsafe { core::slice::from_raw_parts(self.base.as_ptr(), self.len()) }
     }
 
     /// Pushes a word; `false` on overflow.
     #[inline]
     pub fn push(&mut self, value: U256) -> bool {
-        if self.len == STACK_LIMIT {
+        if self.len() == STACK_LIMIT {
             return false;
         }
-        self.data[self.len].write(value);
-        self.len += 1;
+        // SAFETY: fewer than 1024 words.
+        unsafe { self.push_unchecked(value) };
         true
     }
 
     /// Pops a word; `None` when empty.
     #[inline]
     pub fn pop(&mut self) -> Option<U256> {
-        if self.len == 0 {
+        if self.is_empty() {
             return None;
         }
-        self.len -= 1;
-        // SAFETY: below the old `len`, initialised.
-        Some(unsafe { self.data[self.len].assume_init() })
+        // SAFETY: not empty.
+        let [value] = unsafe { self.popn() };
+        Some(value)
     }
 
     /// The word `depth` places below the top (0 is the top).
     #[inline]
     pub fn peek(&self, depth: usize) -> Option<U256> {
-        // SAFETY: below `len`, initialised.
-        (depth < self.len).then(|| unsafe { self.data[self.len - 1 - depth].assume_init() })
+        // SAFETY: below `top` and at or above `base`, initialised.
+        (depth < self.len()).then(|| unsafe { *self.top.sub(depth + 1) })
     }
 
     /// Pops `N` words, top first, without checking.
@@ -123,11 +139,13 @@ impl Stack {
     /// The stack holds at least `N` words.
     #[inline(always)]
     pub unsafe fn popn<const N: usize>(&mut self) -> [U256; N] {
-        debug_assert!(self.len >= N);
-        self.len -= N;
-        // SAFETY: the caller guarantees `N` words; `len` is at most STACK_LIMIT.
-        let base = unsafe { self.ptr().add(self.len) };
-        core::array::from_fn(|i| unsafe { *base.add(N - 1 - i) })
+        debug_assert!(self.len() >= N);
+        // SAFETY: the caller guarantees `N` words.
+        unsafe {
+            self.top = self.top.sub(N);
+            let base = self.top;
+            core::array::from_fn(|i| *base.add(N - 1 - i))
+        }
     }
 
     /// Pops `N` words (top first) and returns them with a reference to the new top, which
@@ -137,9 +155,9 @@ impl Stack {
     /// The stack holds at least `N + 1` words.
     #[inline(always)]
     pub unsafe fn popn_top<const N: usize>(&mut self) -> ([U256; N], &mut U256) {
-        debug_assert!(self.len > N);
+        debug_assert!(self.len() > N);
         let popped = unsafe { self.popn::<N>() };
-        let top = unsafe { &mut *self.ptr_mut().add(self.len - 1) };
+        let top = unsafe { &mut *self.top.sub(1) };
         (popped, top)
     }
 
@@ -149,8 +167,8 @@ impl Stack {
     /// The stack is not empty.
     #[inline(always)]
     pub unsafe fn top_unchecked(&mut self) -> &mut U256 {
-        debug_assert!(self.len > 0);
-        unsafe { &mut *self.ptr_mut().add(self.len - 1) }
+        debug_assert!(!self.is_empty());
+        unsafe { &mut *self.top.sub(1) }
     }
 
     /// Pushes without checking.
@@ -159,9 +177,11 @@ impl Stack {
     /// The stack holds fewer than 1024 words.
     #[inline(always)]
     pub unsafe fn push_unchecked(&mut self, value: U256) {
-        debug_assert!(self.len < STACK_LIMIT);
-        unsafe { self.data.get_unchecked_mut(self.len).write(value) };
-        self.len += 1;
+        debug_assert!(self.len() < STACK_LIMIT);
+        unsafe {
+            self.top.write(value);
+            self.top = self.top.add(1);
+        }
     }
 
     /// Pushes a big-endian word of up to 32 bytes read from `bytes` (zero-extended on the
@@ -181,9 +201,9 @@ impl Stack {
     /// The stack holds at least `n` words and fewer than 1024.
     #[inline(always)]
     pub unsafe fn dup_unchecked(&mut self, n: usize) {
-        debug_assert!(n >= 1 && self.len >= n && self.len < STACK_LIMIT);
+        debug_assert!(n >= 1 && self.len() >= n && self.len() < STACK_LIMIT);
         unsafe {
-            let value = *self.ptr().add(self.len - n);
+            let value = *self.top.sub(n);
             self.push_unchecked(value);
         }
     }
@@ -194,13 +214,11 @@ impl Stack {
     /// The stack holds more than `n` words.
     #[inline(always)]
     pub unsafe fn swap_unchecked(&mut self, n: usize) {
-        debug_assert!(n >= 1 && self.len > n);
-        let top = self.len - 1;
+        debug_assert!(n >= 1 && self.len() > n);
         unsafe {
-            let ptr = self.ptr_mut();
             // Both words in registers, then both stores: `ptr::swap` goes through a
             // temporary on the native stack.
-            let (a, b) = (ptr.add(top), ptr.add(top - n));
+            let (a, b) = (self.top.sub(1), self.top.sub(1 + n));
             let (word_a, word_b) = (a.read(), b.read());
             a.write(word_b);
             b.write(word_a);
