@@ -137,6 +137,19 @@ impl SharedMemory {
         &mut self.context_memory_mut()[offset..offset + len]
     }
 
+    /// The 32 bytes at `offset` (a stack word), if the current frame's memory already covers
+    /// them: the fast path of MLOAD, with one bounds check where growing memory and then
+    /// slicing made two.
+    #[inline(always)]
+    pub(crate) fn word(&self, offset: &U256) -> Option<&[u8; 32]> {
+        let [low, rest @ ..] = *offset.as_limbs();
+        if rest != [0; 3] {
+            return None;
+        }
+        let start = self.base.checked_add(usize::try_from(low).ok()?)?;
+        self.buffer.get(start..start.checked_add(32)?)?.try_into().ok()
+    }
+
     /// The word at `offset`.
     #[inline]
     pub fn get_word(&self, offset: usize) -> U256 {
@@ -213,6 +226,23 @@ mod tests {
         // Freeing the outermost frame is a no-op, not a panic.
         memory.free_context();
         assert_eq!(memory.len(), 64);
+    }
+
+    #[test]
+    fn word_is_found_only_inside_the_frames_memory() {
+        let mut memory = SharedMemory::new();
+        memory.resize(64);
+        memory.new_context();
+        memory.resize(64);
+        memory.set_word(32, U256::from(9));
+        assert_eq!(
+            memory.word(&U256::from(32)).map(|w| U256::from_be_bytes(*w)),
+            Some(U256::from(9))
+        );
+        // Ending one byte past the frame's 64 bytes, or far past: not covered.
+        assert_eq!(memory.word(&U256::from(33)), None);
+        assert_eq!(memory.word(&U256::from(u64::MAX)), None);
+        assert_eq!(memory.word(&(U256::from(1) << 64)), None);
     }
 
     #[test]

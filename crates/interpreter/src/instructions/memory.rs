@@ -6,6 +6,20 @@ use lamina_primitives::U256;
 /// MLOAD.
 pub fn mload<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, top);
+    match interp.memory.word(top) {
+        Some(word) => *top = U256::from_be_bytes(*word),
+        None => mload_growing(interp),
+    }
+}
+
+/// MLOAD of a word the memory does not cover yet. Out of line, so that the common path
+/// (one bounds check) saves no registers for the call that grows memory: MLOAD went from
+/// 44 to 29 machine instructions in snailtracer. MSTORE keeps both paths inline: in
+/// Solidity's code half of its runs grow memory, and splitting it cost more on those.
+#[cold]
+#[inline(never)]
+fn mload_growing(interp: &mut Interpreter) {
+    pop_top!(interp, top);
     let (offset, _) = memory_range!(interp, *top, U256::from(32));
     // Read again: growing the memory needs the interpreter, which `top` borrows.
     pop_top!(interp, top);
