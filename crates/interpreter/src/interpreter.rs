@@ -289,7 +289,7 @@ impl Interpreter {
     /// the destination (a JUMPDEST opcode at a block start, hence not inside push data) and
     /// finds the block's checks.
     #[inline(always)]
-    fn jump_to_block(&mut self, dest: usize) {
+    pub(crate) fn jump_to_block(&mut self, dest: usize) {
         // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
         let blocks = unsafe { &*self.blocks };
         let Some(block) = blocks.at(dest) else {

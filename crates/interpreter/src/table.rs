@@ -94,8 +94,9 @@ impl<H: ?Sized> Instruction<H> {
 pub struct InstructionTable<H: ?Sized> {
     /// One entry per opcode byte.
     instructions: [Instruction<H>; 256],
-    /// The entries' functions alone: the loop that checks per block needs nothing else, and
-    /// 8-byte entries index without a multiplication.
+    /// The functions the loop that checks per block runs: the entries' functions (that loop
+    /// needs nothing else, and 8-byte entries index without a multiplication), except for
+    /// PUSH2, which there also runs a JUMP or JUMPI that follows it.
     functions: [InstructionFn<H>; 256],
     /// Dynamic gas prices and rules.
     pub gas: GasParams,
@@ -223,6 +224,9 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     pub fn set_static_gas(&mut self, opcode: u8, gas: u64) -> &mut Self {
         let instruction = Instruction { static_gas: gas, ..self.instructions[opcode as usize] };
         self.replace(opcode, instruction);
+        if opcode == PUSH2 && self.standard {
+            self.fuse_push2();
+        }
         self
     }
 
@@ -319,6 +323,14 @@ impl<H: Host + ?Sized> InstructionTable<H> {
             1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
             25, 26, 27, 28, 29, 30, 31, 32
         );
+        self.fuse_push2();
+    }
+
+    /// Code checked per block runs PUSH2 fused with a JUMP or JUMPI after it (see
+    /// [`stack::push2_jump`]). Tables with custom instructions never run per block, so
+    /// `insert` needs not undo this.
+    fn fuse_push2(&mut self) {
+        self.functions[PUSH2 as usize] = stack::push2_jump::<H>;
     }
 
     fn set_dups_and_swaps(&mut self) {

@@ -90,3 +90,58 @@ fn a_failing_block_fails_at_the_exact_instruction() {
     frame.interp.code().analysed_blocks(key, || frame.table.static_gas());
     assert_halt(&frame.finish(), InstructionResult::StackUnderflow);
 }
+
+/// Runs `code` analysed up front (checked per block from its first instruction).
+fn run_analysed(code: &[u8], gas: u64) -> (Frame, lamina_interpreter::InterpreterResult) {
+    let mut frame = Frame::new(code, SpecId::CANCUN, gas);
+    let key = frame.table.block_key().unwrap();
+    frame.interp.code().analysed_blocks(key, || frame.table.static_gas());
+    let result = frame.finish();
+    (frame, result)
+}
+
+#[test]
+fn push2_then_jump_runs_as_one_in_checked_blocks() {
+    // PUSH2 0x0006 JUMP, INVALID, INVALID, JUMPDEST, PUSH1 7, STOP: 3 + 8 + 1 + 3 = 15.
+    let code = [PUSH2, 0, 6, JUMP, INVALID, INVALID, JUMPDEST, PUSH1, 7, STOP];
+    let (frame, result) = run_analysed(&code, LIMIT);
+    assert_eq!(result.result, InstructionResult::Stop);
+    assert_eq!(result.gas.spent(), 15);
+    assert_eq!(frame.stack(), [U256::from(7)]);
+
+    // JUMPI taken and not: PUSH1 c, PUSH2 0x0009, JUMPI, PUSH1 1, STOP, JUMPDEST, PUSH1 2,
+    // STOP. Taken: 3 + 3 + 10 + 1 + 3 = 20; not taken: 3 + 3 + 10 + 3 = 19.
+    for (condition, gas, top) in [(1, 20, 2), (0, 19, 1)] {
+        let code = [PUSH1, condition, PUSH2, 0, 9, JUMPI, PUSH1, 1, STOP, JUMPDEST, PUSH1, 2, STOP];
+        let (frame, result) = run_analysed(&code, LIMIT);
+        assert_eq!(result.result, InstructionResult::Stop, "condition {condition}");
+        assert_eq!(result.gas.spent(), gas, "condition {condition}");
+        assert_eq!(frame.stack(), [U256::from(top)], "condition {condition}");
+    }
+
+    // A PUSH2 before anything else only pushes: PUSH2 0x0102, STOP.
+    let (frame, result) = run_analysed(&[PUSH2, 1, 2, STOP], LIMIT);
+    assert_eq!(result.gas.spent(), 3);
+    assert_eq!(frame.stack(), [U256::from(0x0102)]);
+}
+
+#[test]
+fn push2_then_jump_fails_as_the_two_instructions_would() {
+    // Into PUSH data (pc 2 is the immediate's second byte, a 0x5b): an invalid jump.
+    let (_, result) = run_analysed(&[PUSH2, 0, JUMPDEST, JUMP], LIMIT);
+    assert_halt(&result, InstructionResult::InvalidJump);
+    // Past the code's end.
+    let (_, result) = run_analysed(&[PUSH2, 0xff, 0xff, JUMP], LIMIT);
+    assert_halt(&result, InstructionResult::InvalidJump);
+    // Into a block that needs two words with none there: JUMPI with no condition on the
+    // stack underflows instead (its own block needs the condition).
+    let (_, result) = run_analysed(&[PUSH2, 0, 4, JUMPI, JUMPDEST, STOP], LIMIT);
+    assert_halt(&result, InstructionResult::StackUnderflow);
+    // Gas for PUSH2 and JUMP (11) but not for the JUMPDEST: out of gas at the JUMPDEST.
+    let code = [PUSH2, 0, 4, JUMP, JUMPDEST, STOP];
+    let (_, result) = run_analysed(&code, 11);
+    assert_halt(&result, InstructionResult::OutOfGas);
+    let (_, result) = run_analysed(&code, 12);
+    assert_eq!(result.result, InstructionResult::Stop);
+    assert_eq!(result.gas.spent(), 12);
+}
