@@ -20,20 +20,6 @@ use lamina_primitives::{
 /// running off the end meets a STOP, so the dispatch loop needs no bounds check.
 pub const PADDING: usize = 33;
 
-/// Bytes each opcode takes with its immediate (from [`OPCODE_INFO`]): 1, or 2..=33 for
-/// PUSH1..PUSH32.
-static INSTRUCTION_LEN: [u8; 256] = {
-    let mut len = [1u8; 256];
-    let mut op = 0;
-    while op < 256 {
-        if let Some(info) = OPCODE_INFO[op] {
-            len[op] = 1 + info.immediate_size();
-        }
-        op += 1;
-    }
-    len
-};
-
 /// Valid jump destinations of a piece of legacy code, one bit per byte offset.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct JumpTable {
@@ -51,16 +37,21 @@ impl JumpTable {
         }
         let mut bits = alloc::vec![0u8; code.len().div_ceil(8)];
         let mut pc = 0;
-        // One table load per opcode instead of a branch on PUSH: every code pays this scan
-        // when it is loaded, and a large contract that runs briefly pays little else.
-        while let Some(&op) = code.get(pc) {
+        // A branch on PUSH, not a table of lengths: the table takes fewer instructions (7 per
+        // opcode) but puts two dependent loads between one step and the next, where the
+        // predicted branch lets the processor run ahead. Measured side by side with revm on
+        // evmone's 13 micro inputs (large contracts that run briefly): the table 1.12 of
+        // revm's wall time (geometric mean), the branch 0.90.
+        while pc < code.len() {
+            let op = code[pc];
             if op == opcode::JUMPDEST {
-                // `pc` is inside the code, so `pc / 8` is inside `bits`.
-                if let Some(byte) = bits.get_mut(pc >> 3) {
-                    *byte |= 1 << (pc & 7);
-                }
+                bits[pc >> 3] |= 1 << (pc & 7);
+                pc += 1;
+            } else if (opcode::PUSH1..=opcode::PUSH32).contains(&op) {
+                pc += 2 + (op - opcode::PUSH1) as usize;
+            } else {
+                pc += 1;
             }
-            pc += INSTRUCTION_LEN[op as usize] as usize;
         }
         Self { bits: Bytes::from(bits), len: code.len() }
     }
