@@ -27,7 +27,7 @@ unsafe impl Sync for Stack {}
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        // SAFETY: `base` came from `Box::into_raw` of this type in `new`, and is freed once.
+        // SAFETY: `base` came from `Box::leak` of a `Box<Buffer>` in `new`, and is freed once.
         drop(unsafe { Box::from_raw(self.base.as_ptr().cast::<Buffer>()) });
     }
 }

@@ -327,7 +327,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     }
 
     /// Code checked per block runs PUSH2 fused with a JUMP or JUMPI after it (see
-    /// [`stack::push2_jump`]). Tables with custom instructions never run per block, so
+    /// `stack::push2_jump`). Tables with custom instructions never run per block, so
     /// `insert` needs not undo this.
     fn fuse_push2(&mut self) {
         self.functions[PUSH2 as usize] = stack::push2_jump::<H>;

@@ -22,12 +22,16 @@ pub fn push<const N: usize, H: Host + ?Sized>(interp: &mut Interpreter, _host: &
     interp.skip(N);
 }
 
-/// PUSH2 in code checked per block (the per-block loop's table only): followed by JUMP or
-/// JUMPI, Solidity's jump to a fixed destination, it makes the jump as well, saving the
-/// jump's dispatch and the destination's trip through the stack. In snailtracer 88% of the
-/// PUSH2s run are such, in burntpix 77%. The block's check, made on entering it, covered
-/// both instructions' gas and stack needs (a jump ends a block, so both are in it).
-pub fn push2_jump<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H) {
+/// PUSH2 in code checked per block: followed by JUMP or JUMPI, Solidity's jump to a fixed
+/// destination, it makes the jump as well, saving the jump's dispatch and the destination's
+/// trip through the stack. In snailtracer 88% of the PUSH2s run are such, in burntpix 77%.
+/// The block's check, made on entering it, covered both instructions' gas and stack needs (a
+/// jump ends a block, so both are in it).
+///
+/// Private to the crate: only the per-block loop's table maps it, because its jump reads the
+/// code's block checks, which exist only in that loop. As a custom instruction it would run
+/// without them.
+pub(crate) fn push2_jump<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H) {
     let immediate = interp.immediate(3);
     let dest = usize::from(u16::from_be_bytes([immediate[0], immediate[1]]));
     match immediate[2] {
