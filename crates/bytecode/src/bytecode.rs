@@ -534,8 +534,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The table-driven scan against the definition: walk the opcodes, skipping each
-        /// PUSHn's n bytes, and mark the JUMPDESTs met.
+        /// The scan against the definition, written out on its own: walk the opcodes,
+        /// skipping each PUSHn's n bytes, and mark the JUMPDESTs met.
         #[test]
         fn jump_table_marks_exactly_the_jumpdest_instructions(
             code in proptest::collection::vec(
