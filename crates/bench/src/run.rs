@@ -221,7 +221,7 @@ pub fn state_digest(state: &InMemoryDB) -> StateDigest {
                 address: *address,
                 nonce: account.info.nonce,
                 balance: account.info.balance,
-                code_hash: account.info.code_hash,
+                code_hash: account.info.code_hash(),
                 storage: account.storage.iter().map(|(key, value)| (*key, *value)),
             }),
     )

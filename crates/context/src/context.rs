@@ -245,8 +245,7 @@ where
             let account = &load.data;
             let delegate = account
                 .info
-                .code
-                .as_ref()
+                .code()
                 .and_then(|code| code.eip7702())
                 .map(|designator| designator.address())
                 .filter(|_| follow_delegation);
@@ -266,7 +265,7 @@ where
     }
     fn code(&mut self, address: Address) -> Option<StateLoad<Bytes>> {
         let result = self.journaled_state.load_account_code(address).map(|load| {
-            let code = load.data.info.code.as_ref().map(|code| code.bytes()).unwrap_or_default();
+            let code = load.data.info.code().map(|code| code.bytes()).unwrap_or_default();
             StateLoad::new(code, load.is_cold)
         });
         self.keep_error(result)
@@ -277,7 +276,7 @@ where
             let hash = if account.is_empty() || !account.exists() {
                 B256::ZERO
             } else {
-                account.info.code_hash
+                account.info.code_hash()
             };
             StateLoad::new(hash, load.is_cold)
         });

@@ -197,11 +197,11 @@ impl<DB: Database> Journal<DB> {
         let Self { database, state, entries, warm_addresses, precompiles, .. } = self;
         let (account, is_cold) =
             Self::account_entry(state, database, entries, warm_addresses, precompiles, address)?;
-        if code && account.info.code.is_none() {
-            let hash = account.info.code_hash;
+        if code && account.info.code().is_none() {
+            let hash = account.info.code_hash();
             let code =
                 if hash == KECCAK_EMPTY { Bytecode::new() } else { database.code_by_hash(hash)? };
-            account.info.code = Some(code);
+            account.info.set_code(code);
         }
         if touch {
             Self::touch(entries, address, account);
@@ -348,8 +348,7 @@ impl<DB: Database> Journal<DB> {
             }
             JournalEntry::CodeChange { address } => {
                 let account = self.account_mut(address);
-                account.info.code_hash = KECCAK_EMPTY;
-                account.info.code = Some(Bytecode::new());
+                account.info.set_code(Bytecode::new());
             }
         }
     }
@@ -514,8 +513,7 @@ impl<DB: Database> JournalTr for Journal<DB> {
 
     fn set_code(&mut self, address: Address, code: Bytecode) {
         if let Some(account) = self.state.get_mut(&address) {
-            account.info.code_hash = code.hash();
-            account.info.code = Some(code);
+            account.info.set_code(code);
             Self::touch(&mut self.entries, address, account);
             self.entries.push(JournalEntry::CodeChange { address });
         }

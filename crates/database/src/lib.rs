@@ -20,7 +20,7 @@ extern crate alloc;
 
 use lamina_bytecode::Bytecode;
 use lamina_database_interface::{Database, DatabaseCommit, DatabaseRef, EmptyDB};
-use lamina_primitives::{Address, B256, HashMap, KECCAK_EMPTY, U256, hash_map::Entry};
+use lamina_primitives::{Address, B256, HashMap, U256, hash_map::Entry};
 use lamina_state::{Account, AccountInfo};
 
 /// A [`CacheDB`] over nothing.
@@ -41,7 +41,7 @@ pub enum AccountState {
 /// A cached account.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DbAccount {
-    /// Balance, nonce, code hash (code lives in `contracts`).
+    /// Balance, nonce and code (or its hash, for code in `contracts` or below).
     pub info: AccountInfo,
     /// Existence and storage status.
     pub state: AccountState,
@@ -79,25 +79,33 @@ impl<D> CacheDB<D> {
         }
     }
 
-    /// Keeps the code of `info` in `contracts` and leaves its hash in `info`.
-    pub fn insert_contract(&mut self, info: &mut AccountInfo) {
-        if let Some(code) = info.code.as_ref().filter(|code| !code.is_empty()) {
-            info.code_hash = code.hash();
-            self.contracts.entry(info.code_hash).or_insert_with(|| code.clone());
-        }
-        if info.code_hash == B256::ZERO {
-            info.code_hash = KECCAK_EMPTY;
+    /// Indexes the code of `info` in `contracts` by its hash, hashing it now. Accounts keep
+    /// their code without this ([`Self::code_by_hash`] finds it there too); it is for code
+    /// that many look-ups by hash will ask for.
+    pub fn insert_contract(&mut self, info: &AccountInfo) {
+        if let Some(code) = info.code().filter(|code| !code.is_empty()) {
+            self.contracts.entry(code.hash()).or_insert_with(|| code.clone());
         }
     }
 
-    /// Inserts or replaces an account's info (its storage is kept).
-    pub fn insert_account_info(&mut self, address: Address, mut info: AccountInfo) {
-        self.insert_contract(&mut info);
+    /// Inserts or replaces an account's info (its storage is kept). The code stays with
+    /// the account, unhashed until someone asks for its hash.
+    pub fn insert_account_info(&mut self, address: Address, info: AccountInfo) {
         let account = self.accounts.entry(address).or_default();
         account.info = info;
         if account.state == AccountState::NotExisting {
             account.state = AccountState::StorageCleared;
         }
+    }
+
+    /// The code with hash `code_hash` that an account of the cache holds. Only a miss in
+    /// `contracts` gets here: code whose account came without it, from the database below,
+    /// is found there and then kept in `contracts`.
+    fn account_code(&self, code_hash: B256) -> Option<&Bytecode> {
+        self.accounts
+            .values()
+            .filter_map(|account| account.info.code())
+            .find(|code| !code.is_empty() && code.hash() == code_hash)
     }
 
     /// Sets a block hash.
@@ -151,7 +159,7 @@ impl<D: DatabaseRef> CacheDB<D> {
 
 impl<D> DatabaseCommit for CacheDB<D> {
     fn commit(&mut self, changes: HashMap<Address, Account>) {
-        for (address, mut account) in changes {
+        for (address, account) in changes {
             if !account.is_touched() {
                 continue;
             }
@@ -162,7 +170,6 @@ impl<D> DatabaseCommit for CacheDB<D> {
                 entry.info = AccountInfo::default();
                 continue;
             }
-            self.insert_contract(&mut account.info);
             let entry = self.accounts.entry(address).or_default();
             entry.info = account.info;
             if account.status.contains(lamina_state::AccountStatus::CREATED) {
@@ -186,10 +193,15 @@ impl<D: DatabaseRef> Database for CacheDB<D> {
     }
 
     fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, Self::Error> {
-        match self.contracts.entry(code_hash) {
-            Entry::Occupied(entry) => Ok(entry.get().clone()),
-            Entry::Vacant(entry) => Ok(entry.insert(self.db.code_by_hash_ref(code_hash)?).clone()),
+        if let Some(code) = self.contracts.get(&code_hash) {
+            return Ok(code.clone());
         }
+        let code = match self.account_code(code_hash) {
+            Some(code) => code.clone(),
+            None => self.db.code_by_hash_ref(code_hash)?,
+        };
+        self.contracts.insert(code_hash, code.clone());
+        Ok(code)
     }
 
     fn storage(&mut self, address: Address, index: U256) -> Result<U256, Self::Error> {
@@ -237,7 +249,7 @@ impl<D: DatabaseRef> DatabaseRef for CacheDB<D> {
     }
 
     fn code_by_hash_ref(&self, code_hash: B256) -> Result<Bytecode, Self::Error> {
-        match self.contracts.get(&code_hash) {
+        match self.contracts.get(&code_hash).or_else(|| self.account_code(code_hash)) {
             Some(code) => Ok(code.clone()),
             None => self.db.code_by_hash_ref(code_hash),
         }
@@ -309,7 +321,10 @@ mod tests {
         let code = Bytecode::new_raw(Bytes::from_static(&[0x60, 0x00]));
         let hash = code.hash();
         db.insert_account_info(Address::ZERO, AccountInfo::default().with_code(code.clone()));
+        assert_eq!(db.code_by_hash_ref(hash).unwrap(), code);
         assert_eq!(db.code_by_hash(hash).unwrap(), code);
-        assert_eq!(db.basic(Address::ZERO).unwrap().unwrap().code_hash, hash);
+        assert_eq!(db.basic(Address::ZERO).unwrap().unwrap().code_hash(), hash);
+        // A hash no account has: the empty database below answers with no code.
+        assert!(db.code_by_hash_ref(B256::repeat_byte(7)).unwrap().is_empty());
     }
 }

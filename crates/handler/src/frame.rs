@@ -347,12 +347,12 @@ where
         let follow = self.context.cfg().spec().is_enabled_in(SpecId::PRAGUE);
         let journal = self.context.journal();
         let account = journal.load_account_code(address).map_err(EVMError::Database)?;
-        let code = account.data.info.code.clone().unwrap_or_default();
+        let code = account.data.info.code().cloned().unwrap_or_default();
         match code.eip7702() {
             Some(designator) if follow => {
                 let delegate = designator.address();
                 let account = journal.load_account_code(delegate).map_err(EVMError::Database)?;
-                Ok(account.data.info.code.clone().unwrap_or_default())
+                Ok(account.data.info.code().cloned().unwrap_or_default())
             }
             _ => Ok(code),
         }

@@ -172,11 +172,8 @@ pub trait Handler {
             }
             let Some(authority) = recover_authority(auth) else { continue };
             let account = journal.load_account_code(authority).map_err(EVMError::Database)?.data;
-            let code_ok = account
-                .info
-                .code
-                .as_ref()
-                .is_none_or(|code| code.is_empty() || code.eip7702().is_some());
+            let code_ok =
+                account.info.code().is_none_or(|code| code.is_empty() || code.eip7702().is_some());
             if !code_ok || account.info.nonce != inner.nonce {
                 continue;
             }

@@ -194,8 +194,7 @@ pub fn validate_tx_against_state<CTX: ContextTr>(
         let delegated = spec.is_enabled_in(SpecId::PRAGUE)
             && account
                 .info
-                .code
-                .as_ref()
+                .code()
                 .is_some_and(|code| code.original_bytes().starts_with(&DELEGATION_PREFIX));
         if !delegated {
             return Err(InvalidTransaction::RejectCallerWithCode.into());

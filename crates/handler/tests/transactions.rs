@@ -380,7 +380,7 @@ fn frontier_create_that_cannot_pay_for_its_code_deploys_none_and_returns_none() 
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        evm.ctx.journaled_state.database.accounts[&created].info.code_hash,
+        evm.ctx.journaled_state.database.accounts[&created].info.code_hash(),
         lamina_primitives::KECCAK_EMPTY
     );
 }

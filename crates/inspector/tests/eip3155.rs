@@ -161,7 +161,7 @@ fn statetest(path: &str) -> String {
             TrieAccount {
                 nonce: info.nonce,
                 balance: info.balance,
-                code_hash: info.code_hash,
+                code_hash: info.code_hash(),
                 storage,
             },
         )

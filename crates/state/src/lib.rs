@@ -18,28 +18,60 @@ use lamina_bytecode::Bytecode;
 use lamina_primitives::{Address, B256, HashMap, KECCAK_EMPTY, U256};
 
 /// Balance, nonce and code of an account.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The code hash is asked of the code when the code is here, so it is computed only when
+/// someone needs it (EXTCODEHASH, a state root, a database keyed by hash): an account
+/// built with [`Self::with_code`] and called once never hashes its code. Without the code
+/// (a database that loads code by hash), the account holds the hash it was given.
+///
+/// ```
+/// use lamina_bytecode::Bytecode;
+/// use lamina_primitives::{KECCAK_EMPTY, U256, b256, bytes};
+/// use lamina_state::AccountInfo;
+///
+/// let info = AccountInfo::from_balance(U256::from(1)).with_code(Bytecode::new_raw(bytes!("00")));
+/// // keccak256(0x00), computed here, on the first request.
+/// let stop = b256!("bc36789e7a1e281436464229828f817d6612f7b477d66591ff96a9e064bcc98a");
+/// assert_eq!(info.code_hash(), stop);
+/// assert!(!info.has_no_code());
+///
+/// let unloaded = AccountInfo::default().with_code_hash(stop);
+/// assert_eq!((unloaded.code(), unloaded.code_hash()), (None, stop));
+/// assert_eq!(AccountInfo::default().code_hash(), KECCAK_EMPTY);
+/// ```
+#[derive(Clone, Debug)]
 pub struct AccountInfo {
     /// Balance in wei.
     pub balance: U256,
     /// Nonce.
     pub nonce: u64,
-    /// keccak256 of the code ([`KECCAK_EMPTY`] for none).
-    pub code_hash: B256,
-    /// The code, when loaded (a database may leave it for `code_by_hash`).
-    pub code: Option<Bytecode>,
+    /// The code, when loaded; it carries its own hash.
+    code: Option<Bytecode>,
+    /// The hash of code not loaded (read only while `code` is `None`).
+    code_hash: B256,
 }
 
 impl Default for AccountInfo {
     fn default() -> Self {
-        Self { balance: U256::ZERO, nonce: 0, code_hash: KECCAK_EMPTY, code: Some(Bytecode::new()) }
+        Self { balance: U256::ZERO, nonce: 0, code: Some(Bytecode::new()), code_hash: KECCAK_EMPTY }
     }
 }
 
+impl PartialEq for AccountInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.balance == other.balance
+            && self.nonce == other.nonce
+            && self.code == other.code
+            && self.code_hash() == other.code_hash()
+    }
+}
+
+impl Eq for AccountInfo {}
+
 impl AccountInfo {
     /// An account with all fields given.
-    pub fn new(balance: U256, nonce: u64, code_hash: B256, code: Bytecode) -> Self {
-        Self { balance, nonce, code_hash, code: Some(code) }
+    pub fn new(balance: U256, nonce: u64, code: Bytecode) -> Self {
+        Self { balance, nonce, code: Some(code), code_hash: KECCAK_EMPTY }
     }
 
     /// An account with only a balance.
@@ -47,10 +79,17 @@ impl AccountInfo {
         Self { balance, ..Default::default() }
     }
 
-    /// An account with code (its hash computed).
+    /// With `code` (hashed only when its hash is asked for).
     pub fn with_code(mut self, code: Bytecode) -> Self {
-        self.code_hash = code.hash();
-        self.code = Some(code);
+        self.set_code(code);
+        self
+    }
+
+    /// With code not loaded, known by its hash: a database that serves code by hash
+    /// gives accounts this way, and the code is loaded when it runs.
+    pub fn with_code_hash(mut self, code_hash: B256) -> Self {
+        self.code = None;
+        self.code_hash = code_hash;
         self
     }
 
@@ -60,16 +99,42 @@ impl AccountInfo {
         self
     }
 
+    /// The code, when loaded.
+    #[inline]
+    pub fn code(&self) -> Option<&Bytecode> {
+        self.code.as_ref()
+    }
+
+    /// Replaces the code (its hash follows it).
+    #[inline]
+    pub fn set_code(&mut self, code: Bytecode) {
+        self.code = Some(code);
+    }
+
+    /// keccak256 of the code ([`KECCAK_EMPTY`] for none): the code's own hash when it is
+    /// loaded (computed on the first request, then kept by the code), else the hash given.
+    #[inline]
+    pub fn code_hash(&self) -> B256 {
+        match &self.code {
+            Some(code) => code.hash(),
+            None => self.code_hash,
+        }
+    }
+
     /// EIP-161 emptiness: no code, zero nonce, zero balance.
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.balance.is_zero() && self.nonce == 0 && self.has_no_code()
     }
 
-    /// Whether there is no code.
+    /// Whether there is no code. A database may mark that with a zero hash, as well as
+    /// with [`KECCAK_EMPTY`].
     #[inline]
     pub fn has_no_code(&self) -> bool {
-        self.code_hash == KECCAK_EMPTY || self.code_hash == B256::ZERO
+        match &self.code {
+            Some(code) => code.is_empty(),
+            None => self.code_hash == KECCAK_EMPTY || self.code_hash == B256::ZERO,
+        }
     }
 }
 

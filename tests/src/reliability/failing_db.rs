@@ -74,7 +74,8 @@ impl<D: Database> Database for FailingDb<D> {
         if self.code_by_hash
             && let Some(info) = &mut info
         {
-            info.code = None;
+            let code_hash = info.code_hash();
+            *info = core::mem::take(info).with_code_hash(code_hash);
         }
         Ok(info)
     }

@@ -391,7 +391,7 @@ pub fn world(db: &InMemoryDB) -> BTreeMap<Address, WorldAccount> {
         .iter()
         .filter(|(_, account)| account.state != AccountState::NotExisting)
         .map(|(address, account)| {
-            let code_hash = match account.info.code_hash {
+            let code_hash = match account.info.code_hash() {
                 B256::ZERO => KECCAK_EMPTY,
                 hash => hash,
             };

@@ -43,11 +43,9 @@ impl PostState {
             .filter(|(_, account)| account.state != AccountState::NotExisting)
             .map(|(address, account)| {
                 let info = &account.info;
-                let code_len = match &info.code {
-                    Some(code) if code.hash() == info.code_hash => {
-                        Some(code.original_bytes().len())
-                    }
-                    _ => db.contracts.get(&info.code_hash).map(|code| code.original_bytes().len()),
+                let code_len = match info.code() {
+                    Some(code) => Some(code.original_bytes().len()),
+                    None => db.contracts.get(&info.code_hash()).map(|code| code.len()),
                 };
                 let storage = account
                     .storage
@@ -58,7 +56,7 @@ impl PostState {
                 let account = PostAccount {
                     nonce: info.nonce,
                     balance: info.balance,
-                    code_hash: info.code_hash,
+                    code_hash: info.code_hash(),
                     code_len,
                     storage,
                 };

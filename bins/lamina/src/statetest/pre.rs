@@ -49,7 +49,7 @@ impl PreAccount {
             nonce: info.nonce,
             balance: info.balance,
             storage_root,
-            code_hash: info.code_hash,
+            code_hash: info.code_hash(),
         }
     }
 
@@ -85,12 +85,7 @@ impl PreState {
             let storage_root =
                 storage_root_hashed(storage.values().map(|slot| (slot.key, slot.value)));
             let has_storage = storage.values().any(|slot| !slot.value.is_zero());
-            let info = AccountInfo {
-                balance: account.balance,
-                nonce: account.nonce,
-                code_hash,
-                code: Some(code),
-            };
+            let info = AccountInfo::new(account.balance, account.nonce, code);
             let account =
                 PreAccount { info, key: address_key(address), storage, storage_root, has_storage };
             state.accounts.insert(*address, account);
@@ -122,7 +117,7 @@ impl PreState {
                 nonce: info.nonce,
                 balance: info.balance,
                 storage_root,
-                code_hash: info.code_hash,
+                code_hash: info.code_hash(),
             };
             Some((key, leaf))
         });
@@ -156,19 +151,19 @@ impl PreState {
 
     /// The state after a case, account by account, for reports.
     pub fn post_state(&self, db: &CaseDb<'_>) -> PostState {
-        let code_len = |info: &AccountInfo| match &info.code {
-            Some(code) if code.hash() == info.code_hash => Some(code.original_bytes().len()),
-            _ => db
+        let code_len = |info: &AccountInfo| match info.code() {
+            Some(code) => Some(code.original_bytes().len()),
+            None => db
                 .contracts
-                .get(&info.code_hash)
-                .or_else(|| self.contracts.get(&info.code_hash))
+                .get(&info.code_hash())
+                .or_else(|| self.contracts.get(&info.code_hash()))
                 .map(|code| code.original_bytes().len()),
         };
         let non_zero = |(slot, value): (&U256, U256)| (!value.is_zero()).then_some((*slot, value));
         let account = |info: &AccountInfo, storage| PostAccount {
             nonce: info.nonce,
             balance: info.balance,
-            code_hash: info.code_hash,
+            code_hash: info.code_hash(),
             code_len: code_len(info),
             storage,
         };
@@ -230,7 +225,7 @@ impl DatabaseRef for PreState {
 mod tests {
     use lamina_database::InMemoryDB;
     use lamina_database_interface::{Database, DatabaseCommit};
-    use lamina_primitives::{Bytes, KECCAK_EMPTY, hex};
+    use lamina_primitives::{Bytes, hex};
     use lamina_state::{Account, StorageSlot};
     use lamina_statetest_types::state_root;
 
@@ -266,12 +261,7 @@ mod tests {
         let mut db = InMemoryDB::default();
         for (address, account) in pre {
             let code = Bytecode::new_raw(account.code.clone());
-            let info = AccountInfo {
-                balance: account.balance,
-                nonce: account.nonce,
-                code_hash: code.hash(),
-                code: Some(code),
-            };
+            let info = AccountInfo::new(account.balance, account.nonce, code);
             db.insert_account_info(*address, info);
             for (slot, value) in &account.storage {
                 let Ok(()) = db.insert_account_storage(*address, *slot, *value);
@@ -379,8 +369,7 @@ mod tests {
                 A,
                 account(db, A, |a| {
                     a.mark_created();
-                    a.info.code_hash = KECCAK_EMPTY;
-                    a.info.code = Some(Bytecode::new());
+                    a.info.set_code(Bytecode::new());
                     set(a, 9, 0, 9);
                 }),
             )]
@@ -392,7 +381,7 @@ mod tests {
         let shared = PreState::new(&pre());
         let Ok(Some(a)) = shared.basic_ref(A) else { panic!("A is in the pre-state") };
         assert_eq!((a.balance, a.nonce), (U256::from(10), 1));
-        let Ok(code) = shared.code_by_hash_ref(a.code_hash);
+        let Ok(code) = shared.code_by_hash_ref(a.code_hash());
         assert_eq!(code.original_bytes(), hex!("600160005500"));
         assert_eq!(shared.basic_ref(NEW), Ok(None));
         assert_eq!(shared.storage_ref(B, U256::from(7)), Ok(U256::from(7)));
