@@ -13,6 +13,8 @@
 //!   [`Evm`] like [`Lamina`]): [`time_on`] times either EVM by one scheme and
 //!   `Suite::compare` times both side by side (the `side-by-side` binary and the criterion
 //!   bench of that name).
+//! * [`PeakAllocator`] counts the heap bytes a run keeps live at its peak (the `peak-memory`
+//!   binary compares the two EVMs by it).
 //!
 //! ```no_run
 //! use lamina_bench::{Suite, shared_bench_dir};
@@ -29,6 +31,7 @@
 mod error;
 mod evm;
 mod hexx;
+mod memory;
 mod outcome;
 #[cfg(feature = "revm")]
 mod revm_evm;
@@ -39,6 +42,7 @@ mod timing;
 pub use error::Error;
 pub use evm::{Evm, Lamina};
 pub use hexx::{HexError, decode_hexx};
+pub use memory::PeakAllocator;
 pub use outcome::{FieldDiff, Outcome, load_revm_outcomes};
 #[cfg(feature = "revm")]
 pub use revm_evm::{Revm, RevmCase, RevmExecution, revm_tx_env};
