@@ -320,6 +320,28 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_comes_from_the_code_when_loaded_and_is_kept_when_not() {
+        // keccak256(0x00), the hash of code that is a single STOP.
+        let stop: B256 =
+            "0xbc36789e7a1e281436464229828f817d6612f7b477d66591ff96a9e064bcc98a".parse().unwrap();
+        let loaded = AccountInfo::default().with_code(Bytecode::new_raw(Bytes::from_static(&[0])));
+        assert_eq!(loaded.code_hash(), stop);
+        // Without its code, an account holds the hash it was given; whether it has code is
+        // read from that hash (zero and KECCAK_EMPTY both mean none).
+        let unloaded = AccountInfo::default().with_code_hash(stop);
+        assert_eq!((unloaded.code(), unloaded.code_hash()), (None, stop));
+        assert!(!unloaded.has_no_code());
+        for none in [KECCAK_EMPTY, B256::ZERO] {
+            assert!(AccountInfo::default().with_code_hash(none).has_no_code());
+        }
+        // Loading the code (as the journal does) makes the code's hash the account's.
+        let mut info = unloaded.clone();
+        info.set_code(Bytecode::new_raw(Bytes::from_static(&[0])));
+        assert_eq!(info, loaded);
+        assert_ne!(unloaded.with_code_hash(B256::repeat_byte(1)), loaded);
+    }
+
+    #[test]
     fn status_flags() {
         let mut account = Account::new_not_existing();
         assert!(!account.exists());
