@@ -23,6 +23,11 @@
 //!
 //! Every `eipNNNN` method is public, so an experiment can apply one EIP to another fork:
 //! `InstructionTable::new(SpecId::CANCUN).eip7939()`.
+//!
+//! The fork constructors and the `eipNNNN` methods are `const fn`: [`InstructionTable::new`]
+//! copies a table the compiler built, rather than building it again for every EVM (which
+//! took about 30% of the time of a plain transfer, state building included), and a custom
+//! fork's table can be built at compile time the same way.
 
 use crate::{GasParams, Host, Interpreter, SstoreRule, instructions::*};
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -167,10 +172,10 @@ impl<H: ?Sized> InstructionTable<H> {
     }
 
     /// Sets an entry: every change goes through here, so the fingerprint is never stale.
-    fn replace(&mut self, opcode: u8, instruction: Instruction<H>) {
+    const fn replace(&mut self, opcode: u8, instruction: Instruction<H>) {
         self.instructions[opcode as usize] = instruction;
         self.functions[opcode as usize] = instruction.function;
-        *self.block_key.get_mut() = 0;
+        self.block_key = AtomicU64::new(0);
     }
 }
 
@@ -187,33 +192,37 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     /// The table of `spec`.
     pub fn new(spec: SpecId) -> Self {
         use SpecId::*;
+        // Each fork's table is built at compile time (per host type); here it is copied.
         match spec {
-            FRONTIER => Self::frontier(),
-            HOMESTEAD => Self::homestead(),
-            TANGERINE => Self::tangerine(),
-            SPURIOUS_DRAGON => Self::spurious_dragon(),
-            BYZANTIUM => Self::byzantium(),
-            CONSTANTINOPLE => Self::constantinople(),
-            PETERSBURG => Self::petersburg(),
-            ISTANBUL | MUIR_GLACIER => Self::istanbul().with_spec(spec),
-            BERLIN => Self::berlin(),
-            LONDON | ARROW_GLACIER | GRAY_GLACIER => Self::london().with_spec(spec),
-            MERGE => Self::merge(),
-            SHANGHAI => Self::shanghai(),
-            CANCUN => Self::cancun(),
-            PRAGUE => Self::prague(),
-            OSAKA => Self::osaka(),
+            FRONTIER => const { Self::frontier() },
+            HOMESTEAD => const { Self::homestead() },
+            TANGERINE => const { Self::tangerine() },
+            SPURIOUS_DRAGON => const { Self::spurious_dragon() },
+            BYZANTIUM => const { Self::byzantium() },
+            CONSTANTINOPLE => const { Self::constantinople() },
+            PETERSBURG => const { Self::petersburg() },
+            ISTANBUL => const { Self::istanbul() },
+            MUIR_GLACIER => const { Self::istanbul().with_spec(MUIR_GLACIER) },
+            BERLIN => const { Self::berlin() },
+            LONDON => const { Self::london() },
+            ARROW_GLACIER => const { Self::london().with_spec(ARROW_GLACIER) },
+            GRAY_GLACIER => const { Self::london().with_spec(GRAY_GLACIER) },
+            MERGE => const { Self::merge() },
+            SHANGHAI => const { Self::shanghai() },
+            CANCUN => const { Self::cancun() },
+            PRAGUE => const { Self::prague() },
+            OSAKA => const { Self::osaka() },
         }
     }
 
-    fn with_spec(mut self, spec: SpecId) -> Self {
+    const fn with_spec(mut self, spec: SpecId) -> Self {
         self.spec = spec;
         self
     }
 
     /// Sets the instruction for `opcode` (custom opcodes, or replacing one). The table then
     /// runs code with checks before every instruction (see the type's documentation).
-    pub fn insert(&mut self, opcode: u8, instruction: Instruction<H>) -> &mut Self {
+    pub const fn insert(&mut self, opcode: u8, instruction: Instruction<H>) -> &mut Self {
         self.replace(opcode, instruction);
         self.standard = false;
         self
@@ -221,7 +230,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
 
     /// Changes the static gas of `opcode` (block checks stay on: the analysis is redone for
     /// the new costs).
-    pub fn set_static_gas(&mut self, opcode: u8, gas: u64) -> &mut Self {
+    pub const fn set_static_gas(&mut self, opcode: u8, gas: u64) -> &mut Self {
         let instruction = Instruction { static_gas: gas, ..self.instructions[opcode as usize] };
         self.replace(opcode, instruction);
         if opcode == PUSH2 && self.standard {
@@ -230,12 +239,12 @@ impl<H: Host + ?Sized> InstructionTable<H> {
         self
     }
 
-    fn set(&mut self, opcode: u8, function: InstructionFn<H>, static_gas: u64) {
+    const fn set(&mut self, opcode: u8, function: InstructionFn<H>, static_gas: u64) {
         self.replace(opcode, Instruction::for_opcode(opcode, function, static_gas));
     }
 
     /// Frontier: the original instruction set.
-    pub fn frontier() -> Self {
+    pub const fn frontier() -> Self {
         let mut t = Self {
             instructions: [Instruction::new(control::unknown, 0, 0, 0); 256],
             functions: [control::unknown; 256],
@@ -315,7 +324,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
         t
     }
 
-    fn set_pushes(&mut self) {
+    const fn set_pushes(&mut self) {
         macro_rules! pushes {
             ($($n:literal),*) => { $( self.set(PUSH1 + $n - 1, stack::push::<$n, H>, 3); )* };
         }
@@ -329,11 +338,11 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     /// Code checked per block runs PUSH2 fused with a JUMP or JUMPI after it (see
     /// `stack::push2_jump`). Tables with custom instructions never run per block, so
     /// `insert` needs not undo this.
-    fn fuse_push2(&mut self) {
+    const fn fuse_push2(&mut self) {
         self.functions[PUSH2 as usize] = stack::push2_jump::<H>;
     }
 
-    fn set_dups_and_swaps(&mut self) {
+    const fn set_dups_and_swaps(&mut self) {
         macro_rules! dups_and_swaps {
             ($($n:literal),*) => { $(
                 self.set(DUP1 + $n - 1, stack::dup::<$n, H>, 3);
@@ -344,87 +353,87 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     }
 
     /// Homestead = Frontier + EIP-7.
-    pub fn homestead() -> Self {
+    pub const fn homestead() -> Self {
         Self::frontier().eip7().with_spec(SpecId::HOMESTEAD)
     }
 
     /// Tangerine Whistle = Homestead + EIP-150.
-    pub fn tangerine() -> Self {
+    pub const fn tangerine() -> Self {
         Self::homestead().eip150().with_spec(SpecId::TANGERINE)
     }
 
     /// Spurious Dragon = Tangerine Whistle + EIP-160 + EIP-161 (EIP-155 and EIP-170 are in
     /// the handler).
-    pub fn spurious_dragon() -> Self {
+    pub const fn spurious_dragon() -> Self {
         Self::tangerine().eip160().eip161().with_spec(SpecId::SPURIOUS_DRAGON)
     }
 
     /// Byzantium = Spurious Dragon + EIP-140 + EIP-211 + EIP-214.
-    pub fn byzantium() -> Self {
+    pub const fn byzantium() -> Self {
         Self::spurious_dragon().eip140().eip211().eip214().with_spec(SpecId::BYZANTIUM)
     }
 
     /// Petersburg = Byzantium + EIP-145 + EIP-1014 + EIP-1052 (Constantinople without
     /// EIP-1283).
-    pub fn petersburg() -> Self {
+    pub const fn petersburg() -> Self {
         Self::byzantium().eip145().eip1014().eip1052().with_spec(SpecId::PETERSBURG)
     }
 
     /// Constantinople = Petersburg + EIP-1283.
-    pub fn constantinople() -> Self {
+    pub const fn constantinople() -> Self {
         Self::petersburg().eip1283().with_spec(SpecId::CONSTANTINOPLE)
     }
 
     /// Istanbul = Petersburg + EIP-1344 + EIP-1884 + EIP-2200.
-    pub fn istanbul() -> Self {
+    pub const fn istanbul() -> Self {
         Self::petersburg().eip1344().eip1884().eip2200().with_spec(SpecId::ISTANBUL)
     }
 
     /// Berlin = Istanbul + EIP-2929.
-    pub fn berlin() -> Self {
+    pub const fn berlin() -> Self {
         Self::istanbul().eip2929().with_spec(SpecId::BERLIN)
     }
 
     /// London = Berlin + EIP-3198 + EIP-3529.
-    pub fn london() -> Self {
+    pub const fn london() -> Self {
         Self::berlin().eip3198().eip3529().with_spec(SpecId::LONDON)
     }
 
     /// Paris = London + EIP-4399.
-    pub fn merge() -> Self {
+    pub const fn merge() -> Self {
         Self::london().eip4399().with_spec(SpecId::MERGE)
     }
 
     /// Shanghai = Paris + EIP-3855 + EIP-3860.
-    pub fn shanghai() -> Self {
+    pub const fn shanghai() -> Self {
         Self::merge().eip3855().eip3860().with_spec(SpecId::SHANGHAI)
     }
 
     /// Cancun = Shanghai + EIP-1153 + EIP-4844 + EIP-5656 + EIP-7516.
-    pub fn cancun() -> Self {
+    pub const fn cancun() -> Self {
         Self::shanghai().eip1153().eip4844().eip5656().eip7516().with_spec(SpecId::CANCUN)
     }
 
     /// Prague = Cancun (its EIPs change transactions, precompiles and the host, not opcodes).
-    pub fn prague() -> Self {
+    pub const fn prague() -> Self {
         Self::cancun().with_spec(SpecId::PRAGUE)
     }
 
     /// Osaka = Prague + EIP-7939.
-    pub fn osaka() -> Self {
+    pub const fn osaka() -> Self {
         Self::prague().eip7939().with_spec(SpecId::OSAKA)
     }
 
     /// EIP-7: DELEGATECALL.
-    pub fn eip7(mut self) -> Self {
+    pub const fn eip7(mut self) -> Self {
         self.set(DELEGATECALL, contract::delegate_call, 40);
         self
     }
 
     /// EIP-150: repricing of IO-heavy opcodes; calls get at most 63/64 of the gas left;
     /// SELFDESTRUCT pays for creating its beneficiary.
-    pub fn eip150(mut self) -> Self {
-        for (opcode, gas) in [
+    pub const fn eip150(mut self) -> Self {
+        let repriced = [
             (BALANCE, 400),
             (EXTCODESIZE, 700),
             (EXTCODECOPY, 700),
@@ -433,8 +442,11 @@ impl<H: Host + ?Sized> InstructionTable<H> {
             (CALLCODE, 700),
             (DELEGATECALL, 700),
             (SELFDESTRUCT, 5000),
-        ] {
-            self.set_static_gas(opcode, gas);
+        ];
+        let mut i = 0;
+        while i < repriced.len() {
+            self.set_static_gas(repriced[i].0, repriced[i].1);
+            i += 1;
         }
         self.gas.call_all_but_one_64th = true;
         self.gas.selfdestruct_charges_new_account = true;
@@ -442,38 +454,38 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     }
 
     /// EIP-160: EXP costs 50 per exponent byte.
-    pub fn eip160(mut self) -> Self {
+    pub const fn eip160(mut self) -> Self {
         self.gas.exp_byte = 50;
         self
     }
 
     /// EIP-161: new-account gas only when value goes to an empty account.
-    pub fn eip161(mut self) -> Self {
+    pub const fn eip161(mut self) -> Self {
         self.gas.new_account_only_with_value = true;
         self
     }
 
     /// EIP-140: REVERT.
-    pub fn eip140(mut self) -> Self {
+    pub const fn eip140(mut self) -> Self {
         self.set(REVERT, control::revert, 0);
         self
     }
 
     /// EIP-211: RETURNDATASIZE and RETURNDATACOPY.
-    pub fn eip211(mut self) -> Self {
+    pub const fn eip211(mut self) -> Self {
         self.set(RETURNDATASIZE, system::returndatasize, 2);
         self.set(RETURNDATACOPY, system::returndatacopy, 3);
         self
     }
 
     /// EIP-214: STATICCALL.
-    pub fn eip214(mut self) -> Self {
+    pub const fn eip214(mut self) -> Self {
         self.set(STATICCALL, contract::static_call, 700);
         self
     }
 
     /// EIP-145: SHL, SHR, SAR.
-    pub fn eip145(mut self) -> Self {
+    pub const fn eip145(mut self) -> Self {
         self.set(SHL, bitwise::shl, 3);
         self.set(SHR, bitwise::shr, 3);
         self.set(SAR, bitwise::sar, 3);
@@ -481,32 +493,32 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     }
 
     /// EIP-1014: CREATE2.
-    pub fn eip1014(mut self) -> Self {
+    pub const fn eip1014(mut self) -> Self {
         self.set(CREATE2, contract::create2, 32000);
         self
     }
 
     /// EIP-1052: EXTCODEHASH.
-    pub fn eip1052(mut self) -> Self {
+    pub const fn eip1052(mut self) -> Self {
         self.set(EXTCODEHASH, state::extcodehash, 400);
         self
     }
 
     /// EIP-1283: net gas metering for SSTORE (Constantinople only).
-    pub fn eip1283(mut self) -> Self {
+    pub const fn eip1283(mut self) -> Self {
         self.gas.sstore_rule = SstoreRule::NetMetering;
         self.gas.sstore_noop = 200;
         self
     }
 
     /// EIP-1344: CHAINID.
-    pub fn eip1344(mut self) -> Self {
+    pub const fn eip1344(mut self) -> Self {
         self.set(CHAINID, block::chainid, 2);
         self
     }
 
     /// EIP-1884: repricing of trie-size-dependent opcodes; SELFBALANCE.
-    pub fn eip1884(mut self) -> Self {
+    pub const fn eip1884(mut self) -> Self {
         self.set_static_gas(BALANCE, 700);
         self.set_static_gas(EXTCODEHASH, 700);
         self.set_static_gas(SLOAD, 800);
@@ -515,7 +527,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     }
 
     /// EIP-2200: net gas metering with the stipend sentry, SLOAD at 800.
-    pub fn eip2200(mut self) -> Self {
+    pub const fn eip2200(mut self) -> Self {
         self.gas.sstore_rule = SstoreRule::NetMetering;
         self.gas.sstore_sentry = true;
         self.gas.sstore_noop = 800;
@@ -524,13 +536,13 @@ impl<H: Host + ?Sized> InstructionTable<H> {
 
     /// EIP-2929: cold and warm state access. Static gas becomes the warm cost; the cold
     /// surcharge is dynamic.
-    pub fn eip2929(mut self) -> Self {
+    pub const fn eip2929(mut self) -> Self {
         self.gas.cold_account_access = 2600;
         self.gas.cold_sload = 2100;
         self.gas.warm_access = 100;
         self.gas.sstore_noop = 100;
         self.gas.sstore_reset = 5000 - 2100;
-        for opcode in [
+        let warm = [
             SLOAD,
             BALANCE,
             EXTCODESIZE,
@@ -540,71 +552,74 @@ impl<H: Host + ?Sized> InstructionTable<H> {
             CALLCODE,
             DELEGATECALL,
             STATICCALL,
-        ] {
-            self.set_static_gas(opcode, 100);
+        ];
+        let mut i = 0;
+        while i < warm.len() {
+            self.set_static_gas(warm[i], 100);
+            i += 1;
         }
         self
     }
 
     /// EIP-3198: BASEFEE.
-    pub fn eip3198(mut self) -> Self {
+    pub const fn eip3198(mut self) -> Self {
         self.set(BASEFEE, block::basefee, 2);
         self
     }
 
     /// EIP-3529: no SELFDESTRUCT refund; smaller SSTORE clearing refund.
-    pub fn eip3529(mut self) -> Self {
+    pub const fn eip3529(mut self) -> Self {
         self.gas.selfdestruct_refund = 0;
         self.gas.sstore_clears_refund = 4800;
         self
     }
 
     /// EIP-4399: DIFFICULTY becomes PREVRANDAO.
-    pub fn eip4399(mut self) -> Self {
+    pub const fn eip4399(mut self) -> Self {
         self.set(DIFFICULTY, block::prevrandao, 2);
         self
     }
 
     /// EIP-3855: PUSH0.
-    pub fn eip3855(mut self) -> Self {
+    pub const fn eip3855(mut self) -> Self {
         self.set(PUSH0, stack::push0, 2);
         self
     }
 
     /// EIP-3860: init code size limit and 2 gas per init code word.
-    pub fn eip3860(mut self) -> Self {
+    pub const fn eip3860(mut self) -> Self {
         self.gas.initcode_word = 2;
         self.gas.limit_initcode_size = true;
         self
     }
 
     /// EIP-1153: TLOAD and TSTORE.
-    pub fn eip1153(mut self) -> Self {
+    pub const fn eip1153(mut self) -> Self {
         self.set(TLOAD, state::tload, 100);
         self.set(TSTORE, state::tstore, 100);
         self
     }
 
     /// EIP-4844: BLOBHASH.
-    pub fn eip4844(mut self) -> Self {
+    pub const fn eip4844(mut self) -> Self {
         self.set(BLOBHASH, block::blob_hash, 3);
         self
     }
 
     /// EIP-5656: MCOPY.
-    pub fn eip5656(mut self) -> Self {
+    pub const fn eip5656(mut self) -> Self {
         self.set(MCOPY, memory::mcopy, 3);
         self
     }
 
     /// EIP-7516: BLOBBASEFEE.
-    pub fn eip7516(mut self) -> Self {
+    pub const fn eip7516(mut self) -> Self {
         self.set(BLOBBASEFEE, block::blob_basefee, 2);
         self
     }
 
     /// EIP-7939: CLZ.
-    pub fn eip7939(mut self) -> Self {
+    pub const fn eip7939(mut self) -> Self {
         self.set(CLZ, bitwise::clz, 5);
         self
     }
