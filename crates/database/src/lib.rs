@@ -317,14 +317,21 @@ mod tests {
 
     #[test]
     fn code_is_kept_by_hash() {
+        // keccak256(0x00), the hash of code that is a single STOP.
+        let stop: B256 =
+            "0xbc36789e7a1e281436464229828f817d6612f7b477d66591ff96a9e064bcc98a".parse().unwrap();
+        let code = Bytecode::new_raw(Bytes::from_static(&[0x00]));
         let mut db = InMemoryDB::default();
-        let code = Bytecode::new_raw(Bytes::from_static(&[0x60, 0x00]));
-        let hash = code.hash();
         db.insert_account_info(Address::ZERO, AccountInfo::default().with_code(code.clone()));
-        assert_eq!(db.code_by_hash_ref(hash).unwrap(), code);
-        assert_eq!(db.code_by_hash(hash).unwrap(), code);
-        assert_eq!(db.basic(Address::ZERO).unwrap().unwrap().code_hash(), hash);
+        assert!(db.contracts.is_empty());
+        assert_eq!(db.code_by_hash_ref(stop).unwrap(), code);
+        assert_eq!(db.code_by_hash(stop).unwrap(), code);
+        assert_eq!(db.basic(Address::ZERO).unwrap().unwrap().code_hash(), stop);
         // A hash no account has: the empty database below answers with no code.
         assert!(db.code_by_hash_ref(B256::repeat_byte(7)).unwrap().is_empty());
+        // Indexing by hash up front, for code that many look-ups will ask for.
+        let mut indexed = InMemoryDB::default();
+        indexed.insert_contract(&AccountInfo::default().with_code(code.clone()));
+        assert_eq!(indexed.contracts.get(&stop), Some(&code));
     }
 }

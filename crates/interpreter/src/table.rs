@@ -193,7 +193,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     pub fn new(spec: SpecId) -> Self {
         use SpecId::*;
         // Each fork's table is built at compile time (per host type); here it is copied.
-        match spec {
+        let mut table = match spec {
             FRONTIER => const { Self::frontier() },
             HOMESTEAD => const { Self::homestead() },
             TANGERINE => const { Self::tangerine() },
@@ -201,18 +201,18 @@ impl<H: Host + ?Sized> InstructionTable<H> {
             BYZANTIUM => const { Self::byzantium() },
             CONSTANTINOPLE => const { Self::constantinople() },
             PETERSBURG => const { Self::petersburg() },
-            ISTANBUL => const { Self::istanbul() },
-            MUIR_GLACIER => const { Self::istanbul().with_spec(MUIR_GLACIER) },
+            ISTANBUL | MUIR_GLACIER => const { Self::istanbul() },
             BERLIN => const { Self::berlin() },
-            LONDON => const { Self::london() },
-            ARROW_GLACIER => const { Self::london().with_spec(ARROW_GLACIER) },
-            GRAY_GLACIER => const { Self::london().with_spec(GRAY_GLACIER) },
+            LONDON | ARROW_GLACIER | GRAY_GLACIER => const { Self::london() },
             MERGE => const { Self::merge() },
             SHANGHAI => const { Self::shanghai() },
             CANCUN => const { Self::cancun() },
             PRAGUE => const { Self::prague() },
             OSAKA => const { Self::osaka() },
-        }
+        };
+        // The glacier forks only delayed the difficulty bomb: their parents' tables, renamed.
+        table.spec = spec;
+        table
     }
 
     const fn with_spec(mut self, spec: SpecId) -> Self {

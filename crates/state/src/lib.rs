@@ -39,39 +39,33 @@ use lamina_primitives::{Address, B256, HashMap, KECCAK_EMPTY, U256};
 /// assert_eq!((unloaded.code(), unloaded.code_hash()), (None, stop));
 /// assert_eq!(AccountInfo::default().code_hash(), KECCAK_EMPTY);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountInfo {
     /// Balance in wei.
     pub balance: U256,
     /// Nonce.
     pub nonce: u64,
-    /// The code, when loaded; it carries its own hash.
-    code: Option<Bytecode>,
-    /// The hash of code not loaded (read only while `code` is `None`).
-    code_hash: B256,
+    code: Code,
+}
+
+/// An account's code as far as it is known: the code itself (which carries its own hash), or
+/// only its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Code {
+    Loaded(Bytecode),
+    ByHash(B256),
 }
 
 impl Default for AccountInfo {
     fn default() -> Self {
-        Self { balance: U256::ZERO, nonce: 0, code: Some(Bytecode::new()), code_hash: KECCAK_EMPTY }
+        Self { balance: U256::ZERO, nonce: 0, code: Code::Loaded(Bytecode::new()) }
     }
 }
-
-impl PartialEq for AccountInfo {
-    fn eq(&self, other: &Self) -> bool {
-        self.balance == other.balance
-            && self.nonce == other.nonce
-            && self.code == other.code
-            && self.code_hash() == other.code_hash()
-    }
-}
-
-impl Eq for AccountInfo {}
 
 impl AccountInfo {
     /// An account with all fields given.
     pub fn new(balance: U256, nonce: u64, code: Bytecode) -> Self {
-        Self { balance, nonce, code: Some(code), code_hash: KECCAK_EMPTY }
+        Self { balance, nonce, code: Code::Loaded(code) }
     }
 
     /// An account with only a balance.
@@ -88,8 +82,7 @@ impl AccountInfo {
     /// With code not loaded, known by its hash: a database that serves code by hash
     /// gives accounts this way, and the code is loaded when it runs.
     pub fn with_code_hash(mut self, code_hash: B256) -> Self {
-        self.code = None;
-        self.code_hash = code_hash;
+        self.code = Code::ByHash(code_hash);
         self
     }
 
@@ -102,13 +95,16 @@ impl AccountInfo {
     /// The code, when loaded.
     #[inline]
     pub fn code(&self) -> Option<&Bytecode> {
-        self.code.as_ref()
+        match &self.code {
+            Code::Loaded(code) => Some(code),
+            Code::ByHash(_) => None,
+        }
     }
 
     /// Replaces the code (its hash follows it).
     #[inline]
     pub fn set_code(&mut self, code: Bytecode) {
-        self.code = Some(code);
+        self.code = Code::Loaded(code);
     }
 
     /// keccak256 of the code ([`KECCAK_EMPTY`] for none): the code's own hash when it is
@@ -116,8 +112,8 @@ impl AccountInfo {
     #[inline]
     pub fn code_hash(&self) -> B256 {
         match &self.code {
-            Some(code) => code.hash(),
-            None => self.code_hash,
+            Code::Loaded(code) => code.hash(),
+            Code::ByHash(hash) => *hash,
         }
     }
 
@@ -132,8 +128,8 @@ impl AccountInfo {
     #[inline]
     pub fn has_no_code(&self) -> bool {
         match &self.code {
-            Some(code) => code.is_empty(),
-            None => self.code_hash == KECCAK_EMPTY || self.code_hash == B256::ZERO,
+            Code::Loaded(code) => code.is_empty(),
+            Code::ByHash(hash) => *hash == KECCAK_EMPTY || *hash == B256::ZERO,
         }
     }
 }

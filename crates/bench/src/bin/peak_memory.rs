@@ -8,7 +8,9 @@
 //! peak-memory [NAME...]
 //! ```
 
-use lamina_bench::{Case, Error, Evm, Lamina, PeakAllocator, Revm, Suite, shared_bench_dir};
+mod common;
+
+use lamina_bench::{Case, Error, Evm, Lamina, PeakAllocator, Revm, Suite};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -34,20 +36,13 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         };
     }
-    let dir = shared_bench_dir();
-    let suite = match Suite::load(&dir) {
+    let suite = match common::load_suite() {
         Ok(suite) => suite,
-        Err(error) => {
-            eprintln!("cannot load the shared benchmarks from {}: {error}", dir.display());
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let cases = match suite.select(&names) {
+    let cases = match common::select(&suite, &names) {
         Ok(cases) => cases,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let width = cases.iter().map(|case| case.name.len()).max().unwrap_or(0).max("input".len());
     println!("peak heap bytes live during one run (after a warm-up run), each EVM");
@@ -66,12 +61,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    if failures == 0 {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("{failures} case(s) failed");
-        ExitCode::FAILURE
-    }
+    common::exit_status(failures)
 }
 
 /// The peak bytes of one counted run of `case` on `E`, after a warm-up run (so that what

@@ -8,7 +8,9 @@
 //! side-by-side [NAME...] [--repeat N] [--json] [--only lamina|revm] [--list]
 //! ```
 
-use lamina_bench::{Case, Error, Evm, Lamina, Revm, Suite, Timing, shared_bench_dir};
+mod common;
+
+use lamina_bench::{Case, Error, Evm, Lamina, Revm, Suite, Timing};
 use serde::Serialize;
 use std::{io::Write, process::ExitCode, time::Duration};
 
@@ -83,20 +85,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let dir = shared_bench_dir();
-    let suite = match Suite::load(&dir) {
+    let suite = match common::load_suite() {
         Ok(suite) => suite,
-        Err(error) => {
-            eprintln!("cannot load the shared benchmarks from {}: {error}", dir.display());
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let cases = match suite.select(&args.names) {
+    let cases = match common::select(&suite, &args.names) {
         Ok(cases) => cases,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if args.list {
         for case in cases {
@@ -113,12 +108,7 @@ fn main() -> ExitCode {
         }
     }
     report.finish();
-    if failures == 0 {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("{failures} case(s) failed");
-        ExitCode::FAILURE
-    }
+    common::exit_status(failures)
 }
 
 fn run(suite: &Suite, case: &Case, args: &Args, report: &mut Report) -> Result<(), Error> {
