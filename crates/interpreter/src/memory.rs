@@ -142,8 +142,10 @@ impl SharedMemory {
     /// slicing made two.
     #[inline(always)]
     pub(crate) fn word(&self, offset: &U256) -> Option<&[u8; 32]> {
-        let [low, rest @ ..] = *offset.as_limbs();
-        if rest != [0; 3] {
+        // Limb by limb: comparing `[u64; 3]` loads limbs in pairs (see `Stack`'s
+        // `read_word`).
+        let [low, a, b, c] = *offset.as_limbs();
+        if a | b | c != 0 {
             return None;
         }
         let start = self.base.checked_add(usize::try_from(low).ok()?)?;

@@ -226,6 +226,14 @@ impl Stack {
     }
 }
 
+/// Reads a word in place (the top, say) as [`read_word`] does: limb by limb, so that no
+/// wide load waits on the narrow stores that wrote it.
+#[inline(always)]
+pub(crate) fn load_word(word: &U256) -> U256 {
+    // SAFETY: a reference is an aligned, initialised word.
+    unsafe { read_word(word) }
+}
+
 /// Reads a stack word as four 8-byte loads.
 ///
 /// The instruction before often wrote the word limb by limb (ADD's carry chain stores each

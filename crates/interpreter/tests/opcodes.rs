@@ -86,6 +86,28 @@ mod arithmetic {
     }
 
     #[test]
+    fn division_by_powers_of_two_is_a_shift() {
+        // Powers of two divide as shifts; the results follow from the binary expansions.
+        let high = U256::MAX; // 2^256 − 1: all ones
+        assert_eq!(eval(S, DIV, &[high, pow2(224)]), u(0xffff_ffff));
+        assert_eq!(eval(S, MOD, &[high, pow2(224)]), pow2(224) - u(1));
+        assert_eq!(eval(S, DIV, &[high, pow2(255)]), u(1));
+        assert_eq!(eval(S, DIV, &[high, u(1)]), high);
+        assert_eq!(eval(S, MOD, &[high, u(1)]), U256::ZERO);
+        assert_eq!(eval(S, DIV, &[pow2(200) + u(3), pow2(70)]), pow2(130));
+        assert_eq!(eval(S, MOD, &[pow2(200) + u(3), pow2(70)]), u(3));
+        // One above and one below a power of two are not powers of two.
+        assert_eq!(eval(S, DIV, &[pow2(200), pow2(100) + u(1)]), pow2(100) - u(1));
+        assert_eq!(eval(S, MOD, &[pow2(200), pow2(100) + u(1)]), u(1));
+        // −2^200 / 2^8 = −2^192; −(2^200 + 5) mod 2^8 = −5 (SMOD takes the dividend's sign).
+        assert_eq!(eval(S, SDIV, &[pow2(200).wrapping_neg(), pow2(8)]), pow2(192).wrapping_neg());
+        assert_eq!(eval(S, SMOD, &[(pow2(200) + u(5)).wrapping_neg(), pow2(8)]), neg(5));
+        // 2^255 is negative to SDIV: −2^255 / −2^255 = 1.
+        assert_eq!(eval(S, SDIV, &[pow2(255), pow2(255)]), u(1));
+        assert_eq!(eval(S, DIV, &[u(1) << 63, u(1) << 63]), u(1));
+    }
+
+    #[test]
     fn smod_takes_the_dividends_sign() {
         // sgn(a)·(|a| mod |b|)
         assert_eq!(eval(S, SMOD, &[neg(8), u(3)]), neg(2));

@@ -219,6 +219,23 @@ fn check_result(result: &InterpreterResult, gas_limit: u64) -> Result<(), TestCa
     Ok(())
 }
 
+/// A division operand: a word of 0 to 4 limbs, or one near a power of two, where the
+/// division's fast paths begin and end.
+fn divisor_operand() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        (prop::array::uniform4(any::<u64>()), 0..=4usize).prop_map(|(mut limbs, used)| {
+            limbs[used..].fill(0);
+            U256::from_limbs(limbs)
+        }),
+        (0usize..256, -2i8..=2, any::<bool>()).prop_map(|(n, delta, negative)| {
+            let power = U256::from(1) << n;
+            let step = U256::from(delta.unsigned_abs());
+            let word = if delta < 0 { power.wrapping_sub(step) } else { power.wrapping_add(step) };
+            if negative { word.wrapping_neg() } else { word }
+        }),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 2000,
@@ -282,6 +299,26 @@ proptest! {
             prop_assert_eq!(&a.warm_slots, &b.warm_slots);
             prop_assert_eq!(&a.destroyed, &b.destroyed);
         }
+    }
+
+    /// DIV, MOD, SDIV and SMOD against ruint's general 256-bit division, with the EVM's
+    /// rules on top (Yellow Paper: zero for a zero divisor; signed results take the sign of
+    /// the quotient, or of the dividend for SMOD, and −2²⁵⁵ / −1 wraps).
+    #[test]
+    fn division_matches_the_general_division(a in divisor_operand(), b in divisor_operand()) {
+        let (q, r) = if b.is_zero() { (U256::ZERO, U256::ZERO) } else { a.div_rem(b) };
+        prop_assert_eq!(eval(SpecId::OSAKA, DIV, &[a, b]), q);
+        prop_assert_eq!(eval(SpecId::OSAKA, MOD, &[a, b]), r);
+        let magnitude = |x: U256| if x.bit(255) { x.wrapping_neg() } else { x };
+        let (q, r) = if b.is_zero() {
+            (U256::ZERO, U256::ZERO)
+        } else {
+            magnitude(a).div_rem(magnitude(b))
+        };
+        let q = if a.bit(255) != b.bit(255) { q.wrapping_neg() } else { q };
+        let r = if a.bit(255) { r.wrapping_neg() } else { r };
+        prop_assert_eq!(eval(SpecId::OSAKA, SDIV, &[a, b]), q);
+        prop_assert_eq!(eval(SpecId::OSAKA, SMOD, &[a, b]), r);
     }
 
     #[test]

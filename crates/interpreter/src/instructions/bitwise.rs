@@ -1,7 +1,7 @@
 //! Comparison and bitwise operations: LT..CLZ, KECCAK256 lives in `system`.
 
 use super::arithmetic::i256_lt;
-use crate::{Host, Interpreter};
+use crate::{Host, Interpreter, stack::load_word};
 use lamina_primitives::U256;
 
 #[inline(always)]
@@ -36,13 +36,13 @@ pub fn sgt<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// EQ.
 pub fn eq<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, a; b);
-    *b = word(a == *b);
+    *b = word(super::equal(&a, &load_word(b)));
 }
 
 /// ISZERO.
 pub fn iszero<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, a);
-    *a = word(super::is_zero(a));
+    *a = word(super::is_zero(&load_word(a)));
 }
 
 /// AND.
@@ -66,7 +66,7 @@ pub fn bitxor<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// NOT.
 pub fn not<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, a);
-    *a = !*a;
+    *a = !load_word(a);
 }
 
 /// BYTE: byte `i` of `x` counted from the most significant; zero when `i` ≥ 32.

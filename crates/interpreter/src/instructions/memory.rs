@@ -1,12 +1,12 @@
 //! Memory: MLOAD, MSTORE, MSTORE8, MSIZE, MCOPY.
 
-use crate::{Host, Interpreter};
+use crate::{Host, Interpreter, stack::load_word};
 use lamina_primitives::U256;
 
 /// MLOAD.
 pub fn mload<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop_top!(interp, top);
-    match interp.memory.word(top) {
+    match interp.memory.word(&load_word(top)) {
         Some(word) => *top = U256::from_be_bytes(*word),
         None => mload_growing(interp),
     }

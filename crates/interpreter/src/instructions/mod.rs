@@ -101,6 +101,14 @@ pub(crate) fn is_zero(word: &lamina_primitives::U256) -> bool {
     (a | b) | (c | d) == 0
 }
 
+/// Whether two words are equal, from their limbs: `==` on `U256` compares 16 bytes at a
+/// time, loads that stall on words written limb by limb (see `Stack`'s `read_word`).
+#[inline(always)]
+pub(crate) fn equal(a: &lamina_primitives::U256, b: &lamina_primitives::U256) -> bool {
+    let ([a0, a1, a2, a3], [b0, b1, b2, b3]) = (*a.as_limbs(), *b.as_limbs());
+    ((a0 ^ b0) | (a1 ^ b1)) | ((a2 ^ b2) | (a3 ^ b3)) == 0
+}
+
 pub mod arithmetic;
 pub mod bitwise;
 pub mod block;
