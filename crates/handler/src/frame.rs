@@ -338,7 +338,7 @@ where
         };
         let gas_limit = inputs.gas_limit;
         let kind = FrameKind::Call { return_memory_offset: offset };
-        self.push(frame, &code, context, gas_limit, memory, checkpoint, kind);
+        self.push(frame, code, context, gas_limit, memory, checkpoint, kind);
         Ok(Started::Pushed)
     }
 
@@ -364,7 +364,7 @@ where
     fn push(
         &mut self,
         frame: &mut Frame,
-        code: &Bytecode,
+        code: Bytecode,
         context: FrameContext,
         gas_limit: u64,
         mut memory: SharedMemory,
@@ -433,7 +433,7 @@ where
         };
         let gas_limit = inputs.gas_limit;
         let kind = FrameKind::Create { address };
-        self.push(frame, &code, context, gas_limit, memory, checkpoint, kind);
+        self.push(frame, code, context, gas_limit, memory, checkpoint, kind);
         Ok(Started::Pushed)
     }
 

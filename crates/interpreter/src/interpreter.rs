@@ -157,13 +157,13 @@ impl Interpreter {
     /// way instead of building (and moving) a new, large one per call.
     pub fn reset(
         &mut self,
-        code: &Bytecode,
+        code: Bytecode,
         context: FrameContext,
         gas_limit: u64,
         params: &GasParams,
         memory: SharedMemory,
     ) {
-        self.code = code.executable();
+        self.code = code.into_executable();
         self.legacy = Self::legacy_of(&self.code);
         self.ip = self.code().padded_bytes().as_ptr();
         self.code_start = self.ip;
