@@ -265,8 +265,14 @@ pub trait Handler {
             if result.result.is_ok() { result.gas.refunded().max(0) as u64 } else { 0 };
         let spent = limit - remaining;
         debug_assert!(spent >= gas.initial_gas);
-        let quotient = if evm.ctx_ref().cfg().spec().is_enabled_in(SpecId::LONDON) { 5 } else { 2 };
-        let refunded = (frame_refund + auth_refund).min(spent / quotient);
+        // Each division by its constant (a multiplication), not by a quotient chosen at run
+        // time (a hardware division, once per transaction).
+        let cap = if evm.ctx_ref().cfg().spec().is_enabled_in(SpecId::LONDON) {
+            spent / 5
+        } else {
+            spent / 2
+        };
+        let refunded = (frame_refund + auth_refund).min(cap);
         TxGas { limit, spent, refunded }
     }
 
