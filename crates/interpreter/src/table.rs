@@ -101,7 +101,7 @@ pub struct InstructionTable<H: ?Sized> {
     instructions: [Instruction<H>; 256],
     /// The functions the loop that checks per block runs: the entries' functions (that loop
     /// needs nothing else, and 8-byte entries index without a multiplication), except for
-    /// PUSH2, which there also runs a JUMP or JUMPI that follows it.
+    /// PUSH2, which there also runs a JUMP, JUMPI, MLOAD or MSTORE that follows it.
     functions: [InstructionFn<H>; 256],
     /// Dynamic gas prices and rules.
     pub gas: GasParams,
@@ -335,11 +335,11 @@ impl<H: Host + ?Sized> InstructionTable<H> {
         self.fuse_push2();
     }
 
-    /// Code checked per block runs PUSH2 fused with a JUMP or JUMPI after it (see
-    /// `stack::push2_jump`). Tables with custom instructions never run per block, so
+    /// Code checked per block runs PUSH2 fused with a JUMP, JUMPI, MLOAD or MSTORE after it (see
+    /// `stack::push2_fused`). Tables with custom instructions never run per block, so
     /// `insert` needs not undo this.
     const fn fuse_push2(&mut self) {
-        self.functions[PUSH2 as usize] = stack::push2_jump::<H>;
+        self.functions[PUSH2 as usize] = stack::push2_fused::<H>;
     }
 
     const fn set_dups_and_swaps(&mut self) {

@@ -126,6 +126,25 @@ fn push2_then_jump_runs_as_one_in_checked_blocks() {
 }
 
 #[test]
+fn push2_then_mload_or_mstore_runs_as_the_two_instructions() {
+    // PUSH1 42, PUSH2 0x0020, MSTORE, PUSH2 0x0020, MLOAD, STOP: five instructions of 3 gas,
+    // and memory grown to 64 bytes, 2 words: 2 * 3 + 2² / 512 = 6. In all 21.
+    let code = [PUSH1, 42, PUSH2, 0, 0x20, MSTORE, PUSH2, 0, 0x20, MLOAD, STOP];
+    let (frame, result) = run_analysed(&code, LIMIT);
+    assert_eq!(result.result, InstructionResult::Stop);
+    assert_eq!(result.gas.spent(), 21);
+    assert_eq!(frame.stack(), [U256::from(42)]);
+    // MLOAD past memory's end grows it: 0x40 + 32 bytes = 3 words, 9 gas; 3 + 3 + 9 = 15.
+    let (frame, result) = run_analysed(&[PUSH2, 0, 0x40, MLOAD, STOP], LIMIT);
+    assert_eq!(result.gas.spent(), 15);
+    assert_eq!(frame.stack(), [U256::ZERO]);
+    // The block's 15 static gas paid, not the 6 of growing memory: MSTORE runs out of gas
+    // for memory.
+    let (_, result) = run_analysed(&code, 20);
+    assert_halt(&result, InstructionResult::MemoryOOG);
+}
+
+#[test]
 fn push2_then_jump_fails_as_the_two_instructions_would() {
     // Into PUSH data (pc 2 is the immediate's second byte, a 0x5b): an invalid jump.
     let (_, result) = run_analysed(&[PUSH2, 0, JUMPDEST, JUMP], LIMIT);
