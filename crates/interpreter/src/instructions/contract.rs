@@ -85,7 +85,7 @@ fn call_inner<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H, scheme: 
     };
     pop!(interp, in_offset, in_len, out_offset, out_len);
     let to = Address::from_word(B256::from(to));
-    let transfers_value = !value.is_zero();
+    let transfers_value = !super::is_zero(&value);
     if scheme == CallScheme::Call && transfers_value && interp.context.is_static {
         interp.halt(InstructionResult::CallNotAllowedInsideStatic);
         return;
