@@ -142,12 +142,7 @@ impl SharedMemory {
     /// slicing made two.
     #[inline(always)]
     pub(crate) fn word(&self, offset: &U256) -> Option<&[u8; 32]> {
-        // Limb by limb: comparing `[u64; 3]` loads limbs in pairs (see `Stack`'s
-        // `read_word`).
-        let [low, a, b, c] = *offset.as_limbs();
-        if a | b | c != 0 {
-            return None;
-        }
+        let low = crate::instructions::as_u64(offset)?;
         let start = self.base.checked_add(usize::try_from(low).ok()?)?;
         self.buffer.get(start..start.checked_add(32)?)?.try_into().ok()
     }

@@ -1,5 +1,6 @@
 //! Arithmetic: ADD..SIGNEXTEND.
 
+use super::as_u64;
 use crate::{Host, Interpreter, stack::load_word};
 use lamina_primitives::U256;
 
@@ -98,15 +99,6 @@ pub fn signextend<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 fn sign_abs(x: U256) -> (bool, U256) {
     let negative = x.bit(255);
     (negative, if negative { x.wrapping_neg() } else { x })
-}
-
-/// The word as `u64`, if it fits.
-#[inline(always)]
-fn as_u64(x: &U256) -> Option<u64> {
-    // Limb by limb: comparing `[u64; 3]` with zeros loads two limbs at once, a load that
-    // stalls on the two stores that spilled them.
-    let [low, a, b, c] = *x.as_limbs();
-    (a | b | c == 0).then_some(low)
 }
 
 /// The word as `u128`, if it fits.

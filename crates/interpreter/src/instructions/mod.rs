@@ -101,6 +101,15 @@ pub(crate) fn is_zero(word: &lamina_primitives::U256) -> bool {
     (a | b) | (c | d) == 0
 }
 
+/// The word as `u64`, if it fits, from its limbs: comparing the upper `[u64; 3]` with zeros
+/// loads two limbs at once, a load that stalls on the stores that wrote them one by one (see
+/// `Stack`'s `read_word`).
+#[inline(always)]
+pub(crate) fn as_u64(word: &lamina_primitives::U256) -> Option<u64> {
+    let [low, a, b, c] = *word.as_limbs();
+    (a | b | c == 0).then_some(low)
+}
+
 /// Whether two words are equal, from their limbs: `==` on `U256` compares 16 bytes at a
 /// time, loads that stall on words written limb by limb (see `Stack`'s `read_word`).
 #[inline(always)]
