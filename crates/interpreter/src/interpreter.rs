@@ -552,11 +552,7 @@ impl Interpreter {
             }
             if self.checks == Checks::PerBlock {
                 // The hot loop: the block's checks were made on entering it.
-                while self.control == InstructionResult::Continue {
-                    let opcode = self.current_opcode();
-                    self.skip(1);
-                    (table.function(opcode))(self, host);
-                }
+                self.run_blocks(table, host);
             } else {
                 // Per instruction, also while warming up (jumps count the code run).
                 while self.control == InstructionResult::Continue {
@@ -572,6 +568,119 @@ impl Interpreter {
                 if let Some(key) = table.block_key() {
                     self.analyse(key);
                 }
+            }
+        }
+    }
+
+    /// The loop of code checked per block, until the frame stops or leaves the mode.
+    ///
+    /// The program counter and the stack's top are locals here, so that they stay in
+    /// registers: kept in the interpreter, each instruction loads them and stores them back,
+    /// and since the compiler cannot tell the stack's words from the interpreter's fields, it
+    /// loads them again after every word written. The instructions that use only the stack
+    /// and the immediates, most of those run, run inline on the locals (the same functions
+    /// the table calls, from `stack_only!`); the rest are called through the table with the
+    /// locals stored into the interpreter before and loaded after.
+    ///
+    /// Only standard tables run per block, so the table's function for each opcode run inline
+    /// is known to be the one run here (the block-versus-step property test checks that it
+    /// is).
+    #[inline(always)]
+    fn run_blocks<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
+        use crate::instructions::{
+            StackOnly, arithmetic, bitwise, stack, stack::word_from_immediate,
+        };
+        use lamina_bytecode::opcode::*;
+
+        let inline = table.inline;
+        let mut ip = self.ip;
+        let mut interp = StackOnly { stack: self.stack.top };
+
+        // Runs `$call` with the interpreter up to date, takes the locals back, and leaves the
+        // loop if the frame stopped.
+        macro_rules! call_out {
+            ($call:expr) => {{
+                self.ip = ip;
+                self.stack.top = interp.stack;
+                $call;
+                ip = self.ip;
+                interp.stack = self.stack.top;
+                if self.control != InstructionResult::Continue {
+                    return;
+                }
+            }};
+        }
+        // The `N` immediate bytes after the opcode as a word, pushed; `ip` moves past them.
+        macro_rules! push_immediate {
+            ($n:literal) => {{
+                // SAFETY: the 32 bytes after an opcode are inside the padded code.
+                let immediate = unsafe { core::slice::from_raw_parts(ip, 32) };
+                let value = word_from_immediate::<$n>(immediate);
+                // SAFETY: the block's check covered the stack's height; the immediates are
+                // inside the padded code, as above.
+                unsafe {
+                    interp.stack.push_unchecked(value);
+                    ip = ip.add($n);
+                }
+            }};
+        }
+
+        // The match: the inline instructions by kind, and the table for the rest.
+        macro_rules! dispatch {
+            (
+                $opcode:ident;
+                stack only: $($op:ident $(if $guard:expr)? => $module:ident::$name:ident),*;
+                pushes: $($push:ident = $bytes:literal),*;
+                dups: $($dup:ident = $dup_depth:literal),*;
+                swaps: $($swap:ident = $swap_depth:literal),*;
+            ) => {
+                match $opcode {
+                    $($op $(if $guard)? => $module::on_stack::$name(&mut interp),)*
+                    $($push => push_immediate!($bytes),)*
+                    // SAFETY: the block's check covered the stack's height.
+                    $($dup => unsafe { interp.stack.dup_unchecked($dup_depth) },)*
+                    // SAFETY: as above.
+                    $($swap => unsafe { interp.stack.swap_unchecked($swap_depth) },)*
+                    JUMPDEST => {}
+                    _ => call_out!((table.function($opcode))(self, host)),
+                }
+            };
+        }
+
+        loop {
+            // SAFETY: `ip` is inside the padded code, whose last byte is a STOP that halts.
+            let opcode = unsafe { *ip };
+            // SAFETY: as above; after the STOP the loop has left.
+            ip = unsafe { ip.add(1) };
+            dispatch! {
+                opcode;
+                stack only:
+                    ADD => arithmetic::add, MUL => arithmetic::mul, SUB => arithmetic::sub,
+                    DIV => arithmetic::div, SDIV => arithmetic::sdiv, MOD => arithmetic::rem,
+                    SMOD => arithmetic::smod, ADDMOD => arithmetic::addmod,
+                    MULMOD => arithmetic::mulmod, SIGNEXTEND => arithmetic::signextend,
+                    LT => bitwise::lt, GT => bitwise::gt, SLT => bitwise::slt, SGT => bitwise::sgt,
+                    EQ => bitwise::eq, ISZERO => bitwise::iszero, AND => bitwise::bitand,
+                    OR => bitwise::bitor, XOR => bitwise::bitxor, NOT => bitwise::not,
+                    BYTE => bitwise::byte, SHL if inline.shifts => bitwise::shl,
+                    SHR if inline.shifts => bitwise::shr, SAR if inline.shifts => bitwise::sar,
+                    POP => stack::pop, PUSH0 if inline.push0 => stack::push0;
+                // PUSH2 is the table's, which runs the JUMP, JUMPI, MLOAD or MSTORE after it
+                // too (`stack::push2_fused`).
+                pushes:
+                    PUSH1 = 1, PUSH3 = 3, PUSH4 = 4, PUSH5 = 5, PUSH6 = 6, PUSH7 = 7, PUSH8 = 8,
+                    PUSH9 = 9, PUSH10 = 10, PUSH11 = 11, PUSH12 = 12, PUSH13 = 13, PUSH14 = 14,
+                    PUSH15 = 15, PUSH16 = 16, PUSH17 = 17, PUSH18 = 18, PUSH19 = 19, PUSH20 = 20,
+                    PUSH21 = 21, PUSH22 = 22, PUSH23 = 23, PUSH24 = 24, PUSH25 = 25, PUSH26 = 26,
+                    PUSH27 = 27, PUSH28 = 28, PUSH29 = 29, PUSH30 = 30, PUSH31 = 31, PUSH32 = 32;
+                dups:
+                    DUP1 = 1, DUP2 = 2, DUP3 = 3, DUP4 = 4, DUP5 = 5, DUP6 = 6, DUP7 = 7, DUP8 = 8,
+                    DUP9 = 9, DUP10 = 10, DUP11 = 11, DUP12 = 12, DUP13 = 13, DUP14 = 14,
+                    DUP15 = 15, DUP16 = 16;
+                swaps:
+                    SWAP1 = 1, SWAP2 = 2, SWAP3 = 3, SWAP4 = 4, SWAP5 = 5, SWAP6 = 6, SWAP7 = 7,
+                    SWAP8 = 8, SWAP9 = 9, SWAP10 = 10, SWAP11 = 11, SWAP12 = 12, SWAP13 = 13,
+                    SWAP14 = 14, SWAP15 = 15, SWAP16 = 16;
             }
         }
     }

@@ -17,7 +17,7 @@ pub struct Stack {
     /// One past the top word (`base` when empty). A pointer, not a length: every push, pop,
     /// DUP and SWAP reaches the top with one load, where base and length took two loads and
     /// a shift. Only the checks, once per block, compute the length.
-    top: *mut U256,
+    pub(crate) top: StackTop,
 }
 
 // SAFETY: the stack owns its buffer (as a `Box` would); `top` points into it.
@@ -49,7 +49,7 @@ impl Clone for Stack {
         // `self` are initialised.
         unsafe {
             core::ptr::copy_nonoverlapping(self.base.as_ptr(), new.base.as_ptr(), len);
-            new.top = new.base.as_ptr().add(len);
+            new.top = StackTop(new.base.as_ptr().add(len));
         }
         new
     }
@@ -75,26 +75,26 @@ impl Stack {
         // SAFETY: an array of `MaybeUninit` is valid uninitialised.
         let data: Box<Buffer> = unsafe { data.assume_init() };
         let base = NonNull::from(Box::leak(data)).cast::<U256>();
-        Self { base, top: base.as_ptr() }
+        Self { base, top: StackTop(base.as_ptr()) }
     }
 
     /// Number of words on the stack.
     #[inline]
     pub fn len(&self) -> usize {
         // SAFETY: `top` is in the buffer, at or above `base`.
-        unsafe { self.top.offset_from(self.base.as_ptr()) as usize }
+        unsafe { self.top.0.offset_from(self.base.as_ptr()) as usize }
     }
 
     /// Whether the stack is empty.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.top == self.base.as_ptr()
+        self.top.0 == self.base.as_ptr()
     }
 
     /// Empties the stack for reuse.
     #[inline]
     pub fn clear(&mut self) {
-        self.top = self.base.as_ptr();
+        self.top = StackTop(self.base.as_ptr());
     }
 
     /// The words, bottom first.
@@ -130,7 +130,7 @@ impl Stack {
     #[inline]
     pub fn peek(&self, depth: usize) -> Option<U256> {
         // SAFETY: below `top` and at or above `base`, initialised.
-        (depth < self.len()).then(|| unsafe { *self.top.sub(depth + 1) })
+        (depth < self.len()).then(|| unsafe { *self.top.0.sub(depth + 1) })
     }
 
     /// Pops `N` words, top first, without checking.
@@ -141,11 +141,7 @@ impl Stack {
     pub unsafe fn popn<const N: usize>(&mut self) -> [U256; N] {
         debug_assert!(self.len() >= N);
         // SAFETY: the caller guarantees `N` words.
-        unsafe {
-            self.top = self.top.sub(N);
-            let base = self.top;
-            core::array::from_fn(|i| read_word(base.add(N - 1 - i)))
-        }
+        unsafe { self.top.popn() }
     }
 
     /// Pops `N` words (top first) and returns them with a reference to the new top, which
@@ -156,9 +152,8 @@ impl Stack {
     #[inline(always)]
     pub unsafe fn popn_top<const N: usize>(&mut self) -> ([U256; N], &mut U256) {
         debug_assert!(self.len() > N);
-        let popped = unsafe { self.popn::<N>() };
-        let top = unsafe { &mut *self.top.sub(1) };
-        (popped, top)
+        // SAFETY: the caller guarantees `N + 1` words.
+        unsafe { self.top.popn_top() }
     }
 
     /// The top word, to be replaced in place.
@@ -168,7 +163,8 @@ impl Stack {
     #[inline(always)]
     pub unsafe fn top_unchecked(&mut self) -> &mut U256 {
         debug_assert!(!self.is_empty());
-        unsafe { &mut *self.top.sub(1) }
+        // SAFETY: the caller guarantees a word.
+        unsafe { self.top.top_unchecked() }
     }
 
     /// Pushes without checking.
@@ -178,10 +174,8 @@ impl Stack {
     #[inline(always)]
     pub unsafe fn push_unchecked(&mut self, value: U256) {
         debug_assert!(self.len() < STACK_LIMIT);
-        unsafe {
-            self.top.write(value);
-            self.top = self.top.add(1);
-        }
+        // SAFETY: the caller guarantees room.
+        unsafe { self.top.push_unchecked(value) }
     }
 
     /// Pushes a big-endian word of up to 32 bytes read from `bytes` (zero-extended on the
@@ -202,10 +196,8 @@ impl Stack {
     #[inline(always)]
     pub unsafe fn dup_unchecked(&mut self, n: usize) {
         debug_assert!(n >= 1 && self.len() >= n && self.len() < STACK_LIMIT);
-        unsafe {
-            let value = read_word(self.top.sub(n));
-            self.push_unchecked(value);
-        }
+        // SAFETY: the caller guarantees `n` words and room for one more.
+        unsafe { self.top.dup_unchecked(n) }
     }
 
     /// SWAPn without checking.
@@ -215,10 +207,108 @@ impl Stack {
     #[inline(always)]
     pub unsafe fn swap_unchecked(&mut self, n: usize) {
         debug_assert!(n >= 1 && self.len() > n);
+        // SAFETY: the caller guarantees `n + 1` words.
+        unsafe { self.top.swap_unchecked(n) }
+    }
+}
+
+/// The stack's top pointer, on its own: one past the top word. The unchecked operations are
+/// written once, here, with the names [`Stack`]'s forms have (so the instructions' `pop!`
+/// and `push!` read the same on either). The loop that checks per block copies it out of the [`Stack`] into a
+/// local, so that it stays in a register across the instructions it runs inline (a pointer
+/// kept in the interpreter must be stored and loaded again around every instruction, since
+/// the compiler cannot tell the stack's words from the interpreter's fields).
+///
+/// Every operation trusts its caller on the stack's height, which the loop checked (per block
+/// or per instruction) from the instruction table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StackTop(*mut U256);
+
+impl StackTop {
+    /// Pops `N` words, top first.
+    ///
+    /// # Safety
+    /// At least `N` words are below the top.
+    #[inline(always)]
+    pub(crate) unsafe fn popn<const N: usize>(&mut self) -> [U256; N] {
+        // SAFETY: the caller guarantees `N` words.
+        unsafe {
+            self.0 = self.0.sub(N);
+            let base = self.0;
+            core::array::from_fn(|i| read_word(base.add(N - 1 - i)))
+        }
+    }
+
+    /// Pops `N` words (top first) and returns them with the new top, for the result.
+    ///
+    /// # Safety
+    /// At least `N + 1` words are below the top.
+    #[inline(always)]
+    pub(crate) unsafe fn popn_top<const N: usize>(&mut self) -> ([U256; N], &mut U256) {
+        // SAFETY: the caller guarantees `N + 1` words.
+        unsafe {
+            let popped = self.popn::<N>();
+            (popped, &mut *self.0.sub(1))
+        }
+    }
+
+    /// The top word, to be replaced in place.
+    ///
+    /// # Safety
+    /// The stack is not empty.
+    #[inline(always)]
+    pub(crate) unsafe fn top_unchecked(&mut self) -> &mut U256 {
+        // SAFETY: the caller guarantees a word.
+        unsafe { &mut *self.0.sub(1) }
+    }
+
+    /// Drops the top word (POP: the word is not read).
+    ///
+    /// # Safety
+    /// The stack is not empty.
+    #[inline(always)]
+    pub(crate) unsafe fn discard(&mut self) {
+        // SAFETY: the caller guarantees a word.
+        self.0 = unsafe { self.0.sub(1) };
+    }
+
+    /// Pushes a word.
+    ///
+    /// # Safety
+    /// There is room for one more word.
+    #[inline(always)]
+    pub(crate) unsafe fn push_unchecked(&mut self, value: U256) {
+        // SAFETY: the caller guarantees room.
+        unsafe {
+            self.0.write(value);
+            self.0 = self.0.add(1);
+        }
+    }
+
+    /// DUPn.
+    ///
+    /// # Safety
+    /// At least `n` words are below the top, and there is room for one more.
+    #[inline(always)]
+    pub(crate) unsafe fn dup_unchecked(&mut self, n: usize) {
+        // SAFETY: the caller guarantees the words and the room.
+        unsafe {
+            let value = read_word(self.0.sub(n));
+            self.push_unchecked(value);
+        }
+    }
+
+    /// SWAPn.
+    ///
+    /// # Safety
+    /// At least `n + 1` words are below the top.
+    #[inline(always)]
+    pub(crate) unsafe fn swap_unchecked(&mut self, n: usize) {
+        // SAFETY: the caller guarantees the words.
         unsafe {
             // Both words in registers, then both stores: `ptr::swap` goes through a
             // temporary on the native stack.
-            let (a, b) = (self.top.sub(1), self.top.sub(1 + n));
+            let (a, b) = (self.0.sub(1), self.0.sub(1 + n));
             let (word_a, word_b) = (read_word(a), read_word(b));
             a.write(word_b);
             b.write(word_a);

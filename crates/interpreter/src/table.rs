@@ -109,9 +109,22 @@ pub struct InstructionTable<H: ?Sized> {
     pub spec: SpecId,
     /// Whether every instruction is the fork's own (see the type's documentation).
     standard: bool,
+    /// Which instructions that not every fork has the per-block loop runs inline.
+    pub(crate) inline: InlineOpcodes,
     /// Fingerprint of the static gas ([`lamina_bytecode::static_gas_key`]); zero until first
     /// asked for, and again after any change.
     block_key: AtomicU64,
+}
+
+/// The instructions, of those some forks lack, that the table has: the per-block loop
+/// (`Interpreter::run_blocks`) runs them inline only then. It runs only standard tables
+/// (every function the fork's own), so the flags are set where the EIPs add the functions.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InlineOpcodes {
+    /// SHL, SHR and SAR (EIP-145).
+    pub(crate) shifts: bool,
+    /// PUSH0 (EIP-3855).
+    pub(crate) push0: bool,
 }
 
 impl<H: ?Sized> Clone for InstructionTable<H> {
@@ -122,6 +135,7 @@ impl<H: ?Sized> Clone for InstructionTable<H> {
             gas: self.gas,
             spec: self.spec,
             standard: self.standard,
+            inline: self.inline,
             block_key: AtomicU64::new(self.block_key.load(Ordering::Relaxed)),
         }
     }
@@ -251,6 +265,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
             gas: GasParams::FRONTIER,
             spec: SpecId::FRONTIER,
             standard: true,
+            inline: InlineOpcodes { shifts: false, push0: false },
             block_key: AtomicU64::new(0),
         };
         t.set(STOP, control::stop, 0);
@@ -489,6 +504,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
         self.set(SHL, bitwise::shl, 3);
         self.set(SHR, bitwise::shr, 3);
         self.set(SAR, bitwise::sar, 3);
+        self.inline.shifts = true;
         self
     }
 
@@ -583,6 +599,7 @@ impl<H: Host + ?Sized> InstructionTable<H> {
     /// EIP-3855: PUSH0.
     pub const fn eip3855(mut self) -> Self {
         self.set(PUSH0, stack::push0, 2);
+        self.inline.push0 = true;
         self
     }
 

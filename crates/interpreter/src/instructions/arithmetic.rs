@@ -1,65 +1,87 @@
 //! Arithmetic: ADD..SIGNEXTEND.
 
-use super::as_u64;
+use super::{as_u64, is_zero};
 use crate::{Host, Interpreter, stack::load_word};
 use lamina_primitives::U256;
 
-/// ADD.
-pub fn add<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    *b = a.wrapping_add(*b);
-}
+stack_only! {
+    /// ADD.
+    fn add(interp) {
+        pop_top!(interp, a; b);
+        *b = a.wrapping_add(*b);
+    }
 
-/// MUL.
-pub fn mul<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    *b = a.wrapping_mul(*b);
-}
+    /// MUL.
+    fn mul(interp) {
+        pop_top!(interp, a; b);
+        *b = a.wrapping_mul(*b);
+    }
 
-/// SUB.
-pub fn sub<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    *b = a.wrapping_sub(*b);
-}
+    /// SUB.
+    fn sub(interp) {
+        pop_top!(interp, a; b);
+        *b = a.wrapping_sub(*b);
+    }
 
-/// DIV (division by zero gives zero).
-pub fn div<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    let divisor = load_word(b);
-    *b = if super::is_zero(&divisor) { U256::ZERO } else { quotient(a, divisor) };
-}
+    /// DIV (division by zero gives zero).
+    fn div(interp) {
+        pop_top!(interp, a; b);
+        let divisor = load_word(b);
+        *b = if is_zero(&divisor) { U256::ZERO } else { quotient(a, divisor) };
+    }
 
-/// SDIV (two's complement; −2²⁵⁵ / −1 = −2²⁵⁵).
-pub fn sdiv<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    *b = i256_div(a, load_word(b));
-}
+    /// SDIV (two's complement; −2²⁵⁵ / −1 = −2²⁵⁵).
+    fn sdiv(interp) {
+        pop_top!(interp, a; b);
+        *b = i256_div(a, load_word(b));
+    }
 
-/// MOD.
-pub fn rem<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    let divisor = load_word(b);
-    *b = if super::is_zero(&divisor) { U256::ZERO } else { remainder(a, divisor) };
-}
+    /// MOD.
+    fn rem(interp) {
+        pop_top!(interp, a; b);
+        let divisor = load_word(b);
+        *b = if is_zero(&divisor) { U256::ZERO } else { remainder(a, divisor) };
+    }
 
-/// SMOD (the result takes the dividend's sign).
-pub fn smod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a; b);
-    *b = i256_mod(a, load_word(b));
-}
+    /// SMOD (the result takes the dividend's sign).
+    fn smod(interp) {
+        pop_top!(interp, a; b);
+        *b = i256_mod(a, load_word(b));
+    }
 
-/// ADDMOD (modulus zero gives zero; the sum does not wrap).
-pub fn addmod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a, b; n);
-    *n = load_word(&a.add_mod(b, load_word(n)));
-}
+    /// ADDMOD (modulus zero gives zero; the sum does not wrap).
+    fn addmod(interp) {
+        pop_top!(interp, a, b; n);
+        *n = load_word(&a.add_mod(b, load_word(n)));
+    }
 
-/// MULMOD (the product does not wrap).
-pub fn mulmod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, a, b; n);
-    // ruint writes the result limb by limb into memory: read back the same way (weierstrudel
-    // spent 4% of its time on the 16-byte loads of it).
-    *n = load_word(&a.mul_mod(b, load_word(n)));
+    /// MULMOD (the product does not wrap).
+    fn mulmod(interp) {
+        pop_top!(interp, a, b; n);
+        // ruint writes the result limb by limb into memory: read back the same way (weierstrudel
+        // spent 4% of its time on the 16-byte loads of it).
+        *n = load_word(&a.mul_mod(b, load_word(n)));
+    }
+
+    /// SIGNEXTEND: extends the sign bit of byte `b` (counted from the right) of `x`.
+    fn signextend(interp) {
+        pop_top!(interp, b; x);
+        if b < U256::from(31) {
+            // Limb by limb: the sign bit's limb keeps its bits up to the sign bit and takes the
+            // sign above it; the limbs above are all sign. (A 256-bit mask costs shifts and a
+            // subtraction across all four limbs.)
+            let bit = b.as_limbs()[0] as usize * 8 + 7;
+            let (limb, shift) = (bit / 64, bit % 64);
+            let mut limbs = *load_word(x).as_limbs();
+            let fill = if (limbs[limb] >> shift) & 1 == 1 { u64::MAX } else { 0 };
+            let low = u64::MAX >> (63 - shift);
+            limbs[limb] = (limbs[limb] & low) | (fill & !low);
+            for above in &mut limbs[limb + 1..] {
+                *above = fill;
+            }
+            *x = U256::from_limbs(limbs);
+        }
+    }
 }
 
 /// EXP: dynamic gas per byte of the exponent.
@@ -72,26 +94,6 @@ pub fn exp<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     // SAFETY: the slot is still the stack top; nothing was pushed or popped since.
     let top = unsafe { interp.stack.top_unchecked() };
     *top = base.wrapping_pow(exponent_value);
-}
-
-/// SIGNEXTEND: extends the sign bit of byte `b` (counted from the right) of `x`.
-pub fn signextend<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop_top!(interp, b; x);
-    if b < U256::from(31) {
-        // Limb by limb: the sign bit's limb keeps its bits up to the sign bit and takes the
-        // sign above it; the limbs above are all sign. (A 256-bit mask costs shifts and a
-        // subtraction across all four limbs.)
-        let bit = b.as_limbs()[0] as usize * 8 + 7;
-        let (limb, shift) = (bit / 64, bit % 64);
-        let mut limbs = *load_word(x).as_limbs();
-        let fill = if (limbs[limb] >> shift) & 1 == 1 { u64::MAX } else { 0 };
-        let low = u64::MAX >> (63 - shift);
-        limbs[limb] = (limbs[limb] & low) | (fill & !low);
-        for above in &mut limbs[limb + 1..] {
-            *above = fill;
-        }
-        *x = U256::from_limbs(limbs);
-    }
 }
 
 /// Splits a two's complement word into sign and magnitude.
@@ -153,7 +155,7 @@ fn remainder(a: U256, b: U256) -> U256 {
 
 /// Signed division as the EVM defines it.
 pub fn i256_div(a: U256, b: U256) -> U256 {
-    if super::is_zero(&b) {
+    if is_zero(&b) {
         return U256::ZERO;
     }
     let (a_neg, a_abs) = sign_abs(a);
@@ -164,7 +166,7 @@ pub fn i256_div(a: U256, b: U256) -> U256 {
 
 /// Signed remainder as the EVM defines it.
 pub fn i256_mod(a: U256, b: U256) -> U256 {
-    if super::is_zero(&b) {
+    if is_zero(&b) {
         return U256::ZERO;
     }
     let (a_neg, a_abs) = sign_abs(a);

@@ -1,4 +1,6 @@
-//! Instruction implementations: small free functions `fn(&mut Interpreter, &mut H)`.
+//! Instruction implementations: small free functions `fn(&mut Interpreter, &mut H)`. Those
+//! that use only the stack are written on the stack's top alone (`stack_only!`), so the
+//! per-block loop can run them inline.
 //!
 //! The dispatch loop has already checked the stack height and charged the static gas from
 //! the instruction table, so instructions pop without checks and charge only dynamic gas.
@@ -91,6 +93,46 @@ macro_rules! memory_range {
             (offset, len)
         }
     }};
+}
+
+/// What a stack-only instruction reaches: the stack's top, and nothing else of the frame.
+/// The loop that checks per block keeps it in a local, so that the top stays in a register
+/// across the instructions it runs inline (see `Interpreter::run_blocks`).
+pub(crate) struct StackOnly {
+    /// The top pointer (`stack`, so that `pop!`, `pop_top!` and `push!` read as they do on
+    /// the interpreter).
+    pub(crate) stack: crate::stack::StackTop,
+}
+
+/// Instructions that read and write the stack only, each written once as a function of the
+/// stack's top alone ([`StackOnly`]; its parameter is named `interp`, so the bodies read as
+/// every other instruction's). For each this makes the table's `fn(&mut Interpreter, &mut H)`
+/// (for the per-instruction loop, inspectors and custom tables), and the function in the
+/// module's `on_stack`, which the per-block loop runs inline.
+macro_rules! stack_only {
+    ($( $(#[$attr:meta])* fn $name:ident($interp:ident) $body:block )*) => {
+        $(
+            $(#[$attr])*
+            pub fn $name<H: $crate::Host + ?Sized>(
+                interp: &mut $crate::Interpreter,
+                _host: &mut H,
+            ) {
+                let mut stack = $crate::instructions::StackOnly { stack: interp.stack.top };
+                on_stack::$name(&mut stack);
+                interp.stack.top = stack.stack;
+            }
+        )*
+
+        /// The module's stack-only instructions on the stack's top alone (see `stack_only!`).
+        pub(crate) mod on_stack {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[inline(always)]
+                pub(crate) fn $name($interp: &mut $crate::instructions::StackOnly) $body
+            )*
+        }
+    };
 }
 
 /// Whether a word is zero, from its limbs: `U256::is_zero` compiles to a vector compare

@@ -4,14 +4,17 @@ use crate::{Host, Interpreter};
 use lamina_bytecode::opcode::{JUMP, JUMPI, MLOAD, MSTORE};
 use lamina_primitives::U256;
 
-/// POP.
-pub fn pop<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    pop!(interp, _value);
-}
+stack_only! {
+    /// POP.
+    fn pop(interp) {
+        // SAFETY: the dispatch loop checked the stack holds the opcode's input.
+        unsafe { interp.stack.discard() };
+    }
 
-/// PUSH0 (EIP-3855).
-pub fn push0<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
-    push!(interp, U256::ZERO);
+    /// PUSH0 (EIP-3855).
+    fn push0(interp) {
+        push!(interp, U256::ZERO);
+    }
 }
 
 /// PUSH1..PUSH32: `N` immediate bytes as a big-endian word. Bytes past the end of the code
@@ -66,7 +69,7 @@ pub(crate) fn push2_fused<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut
 /// so every 8-byte read below stays inside it). With `N` a constant, this is one unaligned
 /// load and byte swap per limb; a generic slice conversion loops over the bytes.
 #[inline(always)]
-fn word_from_immediate<const N: usize>(bytes: &[u8]) -> U256 {
+pub(crate) fn word_from_immediate<const N: usize>(bytes: &[u8]) -> U256 {
     let read = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
     let mut limbs = [0u64; 4];
     for (limb, value) in limbs.iter_mut().enumerate() {
