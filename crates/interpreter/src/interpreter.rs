@@ -588,7 +588,7 @@ impl Interpreter {
     #[inline(always)]
     fn run_blocks<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
         use crate::instructions::{
-            StackOnly, arithmetic, bitwise, stack, stack::word_from_immediate,
+            StackOnly, arithmetic, bitwise, memory, stack, stack::word_from_immediate,
         };
         use lamina_bytecode::opcode::*;
 
@@ -642,6 +642,18 @@ impl Interpreter {
                     // SAFETY: as above.
                     $($swap => unsafe { interp.stack.swap_unchecked($swap_depth) },)*
                     JUMPDEST => {}
+                    // The memory's words inline while they are covered; growing it is the
+                    // table's (the same instruction, which finds it must grow).
+                    MLOAD => {
+                        if !memory::mload_covered(&self.memory, &mut interp) {
+                            call_out!((table.function(MLOAD))(self, host))
+                        }
+                    }
+                    MSTORE => {
+                        if !memory::mstore_covered(&mut self.memory, &mut interp) {
+                            call_out!((table.function(MSTORE))(self, host))
+                        }
+                    }
                     _ => call_out!((table.function($opcode))(self, host)),
                 }
             };

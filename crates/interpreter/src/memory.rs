@@ -147,6 +147,15 @@ impl SharedMemory {
         self.buffer.get(start..start.checked_add(32)?)?.try_into().ok()
     }
 
+    /// The 32 bytes at `offset` to write, if the current frame's memory already covers them
+    /// (the fast path of MSTORE, as [`SharedMemory::word`] is MLOAD's).
+    #[inline(always)]
+    pub(crate) fn word_mut(&mut self, offset: &U256) -> Option<&mut [u8; 32]> {
+        let low = crate::instructions::as_u64(offset)?;
+        let start = self.base.checked_add(usize::try_from(low).ok()?)?;
+        self.buffer.get_mut(start..start.checked_add(32)?)?.try_into().ok()
+    }
+
     /// The word at `offset`.
     #[inline]
     pub fn get_word(&self, offset: usize) -> U256 {
