@@ -634,28 +634,43 @@ impl Interpreter {
                 dups: $($dup:ident = $dup_depth:literal),*;
                 swaps: $($swap:ident = $swap_depth:literal),*;
             ) => {
+                // Inline instructions go on to the next; the others, and the inline ones
+                // that cannot finish here, fall through to the one call into the table.
                 match $opcode {
-                    $($op $(if $guard)? => $module::on_stack::$name(&mut interp),)*
-                    $($push => push_immediate!($bytes),)*
-                    // SAFETY: the block's check covered the stack's height.
-                    $($dup => unsafe { interp.stack.dup_unchecked($dup_depth) },)*
-                    // SAFETY: as above.
-                    $($swap => unsafe { interp.stack.swap_unchecked($swap_depth) },)*
-                    JUMPDEST => {}
+                    $($op $(if $guard)? => {
+                        $module::on_stack::$name(&mut interp);
+                        continue;
+                    })*
+                    $($push => {
+                        push_immediate!($bytes);
+                        continue;
+                    })*
+                    $($dup => {
+                        // SAFETY: the block's check covered the stack's height.
+                        unsafe { interp.stack.dup_unchecked($dup_depth) };
+                        continue;
+                    })*
+                    $($swap => {
+                        // SAFETY: as above.
+                        unsafe { interp.stack.swap_unchecked($swap_depth) };
+                        continue;
+                    })*
+                    JUMPDEST => continue,
                     // The memory's words inline while they are covered; growing it is the
                     // table's (the same instruction, which finds it must grow).
                     MLOAD => {
-                        if !memory::mload_covered(&self.memory, &mut interp) {
-                            call_out!((table.function(MLOAD))(self, host))
+                        if memory::mload_covered(&self.memory, &mut interp) {
+                            continue;
                         }
                     }
                     MSTORE => {
-                        if !memory::mstore_covered(&mut self.memory, &mut interp) {
-                            call_out!((table.function(MSTORE))(self, host))
+                        if memory::mstore_covered(&mut self.memory, &mut interp) {
+                            continue;
                         }
                     }
-                    _ => call_out!((table.function($opcode))(self, host)),
+                    _ => {}
                 }
+                call_out!((table.function($opcode))(self, host));
             };
         }
 
