@@ -290,29 +290,41 @@ impl Interpreter {
     /// finds the block's checks.
     #[inline(always)]
     pub(crate) fn jump_to_block(&mut self, dest: usize) {
+        if let Some(next) = self.block_jump(dest, self.stack.len()) {
+            self.ip = next;
+        }
+    }
+
+    /// [`Interpreter::jump_to_block`] with the stack's height given, for the per-block loop,
+    /// which keeps the stack's top in a register: where to go on, or `None` when the loop
+    /// must stop (the frame halted, or the block needs analysing or per-instruction checks;
+    /// `ip` and `control` are set for it).
+    #[inline(always)]
+    fn block_jump(&mut self, dest: usize, stack_len: usize) -> Option<*const u8> {
         // SAFETY: `blocks` points into `code`'s block cache while checks are per block.
         let blocks = unsafe { &*self.blocks };
         let Some(block) = blocks.at(dest) else {
             self.jump_to_new_block(dest);
-            return;
+            return None;
         };
         // SAFETY: blocks start at most at the code's length, inside the padded bytes.
         let target = unsafe { self.code_start.add(dest) };
         // SAFETY: as above.
         if unsafe { *target } != lamina_bytecode::opcode::JUMPDEST {
             self.halt(InstructionResult::InvalidJump);
-            return;
+            return None;
         }
-        if self.charge_block(block) {
+        if self.charge_block(block, stack_len) {
             // The block's check covered the JUMPDEST (its gas, and it needs no stack), so the
             // loop goes on after it: a whole dispatch saved per jump, about 12 machine
             // instructions (JUMPDESTs were 8% of burntpix's instructions).
             // SAFETY: the code's padding follows every JUMPDEST.
-            self.ip = unsafe { target.add(1) };
+            Some(unsafe { target.add(1) })
         } else {
             // Checked instruction by instruction from the JUMPDEST itself.
             self.ip = target;
             self.check_each_instruction();
+            None
         }
     }
 
@@ -339,7 +351,7 @@ impl Interpreter {
     pub(crate) fn enter_block(&mut self) {
         if self.checks == Checks::PerBlock {
             match self.block_here() {
-                Some(block) if self.charge_block(block) => {}
+                Some(block) if self.charge_block(block, self.stack.len()) => {}
                 Some(_) => self.check_each_instruction(),
                 None => self.leave_for_new_block(),
             }
@@ -390,7 +402,7 @@ impl Interpreter {
         let blocks = unsafe { &*self.blocks };
         let code = self.code().original_bytes();
         let block = blocks.analyse_block(self.pc(), code, |op| table.instruction(op).static_gas);
-        if !self.charge_block(block) {
+        if !self.charge_block(block, self.stack.len()) {
             self.checks = Checks::PerInstruction;
         }
     }
@@ -398,8 +410,8 @@ impl Interpreter {
     /// Checks a block's stack needs and charges its static gas; `false` (nothing charged)
     /// when either fails.
     #[inline(always)]
-    fn charge_block(&mut self, block: BlockCheck) -> bool {
-        block.stack_fits(self.stack.len()) && self.gas.record_cost(block.gas as u64)
+    fn charge_block(&mut self, block: BlockCheck, stack_len: usize) -> bool {
+        block.stack_fits(stack_len) && self.gas.record_cost(block.gas as u64)
     }
 
     /// Decides how a fresh frame is checked: per block when the table allows it and the
@@ -625,6 +637,23 @@ impl Interpreter {
             }};
         }
 
+        // Goes on at the block of the JUMPDEST at `$dest`, or leaves the loop as
+        // `block_jump` says.
+        macro_rules! jump_to {
+            ($dest:expr) => {{
+                let dest = usize::try_from($dest).unwrap_or(usize::MAX);
+                match self.block_jump(dest, self.stack.len_at(interp.stack)) {
+                    Some(next) => {
+                        ip = next;
+                        continue;
+                    }
+                    None => {
+                        self.stack.top = interp.stack;
+                        return;
+                    }
+                }
+            }};
+        }
         // The match: the inline instructions by kind, and the table for the rest.
         macro_rules! dispatch {
             (
@@ -656,6 +685,11 @@ impl Interpreter {
                         continue;
                     })*
                     JUMPDEST => continue,
+                    JUMP => {
+                        // SAFETY: the block's check covered the stack's height.
+                        let [dest] = unsafe { interp.stack.popn() };
+                        jump_to!(dest);
+                    }
                     // The memory's words inline while they are covered; growing it is the
                     // table's (the same instruction, which finds it must grow).
                     MLOAD => {

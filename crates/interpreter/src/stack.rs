@@ -81,8 +81,14 @@ impl Stack {
     /// Number of words on the stack.
     #[inline]
     pub fn len(&self) -> usize {
-        // SAFETY: `top` is in the buffer, at or above `base`.
-        unsafe { self.top.0.offset_from(self.base.as_ptr()) as usize }
+        self.len_at(self.top)
+    }
+
+    /// Number of words on the stack were its top at `top` (a copy the per-block loop holds).
+    #[inline(always)]
+    pub(crate) fn len_at(&self, top: StackTop) -> usize {
+        // SAFETY: `top` was taken from this stack, and is in its buffer at or above `base`.
+        unsafe { top.0.offset_from(self.base.as_ptr()) as usize }
     }
 
     /// Whether the stack is empty.
