@@ -690,18 +690,11 @@ impl Interpreter {
                         let [dest] = unsafe { interp.stack.popn() };
                         jump_to!(dest);
                     }
-                    // The memory's words inline while they are covered; growing it is the
-                    // table's (the same instruction, which finds it must grow).
-                    MLOAD => {
-                        if memory::mload_covered(&self.memory, &mut interp) {
-                            continue;
-                        }
-                    }
-                    MSTORE => {
-                        if memory::mstore_covered(&mut self.memory, &mut interp) {
-                            continue;
-                        }
-                    }
+                    // The memory's words inline while they are covered (the guard runs the
+                    // instruction); growing it is the table's (the same instruction, which
+                    // finds it must grow).
+                    MLOAD if memory::mload_covered(&self.memory, &mut interp) => continue,
+                    MSTORE if memory::mstore_covered(&mut self.memory, &mut interp) => continue,
                     _ => {}
                 }
                 call_out!((table.function($opcode))(self, host));
