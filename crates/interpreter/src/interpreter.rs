@@ -591,12 +591,14 @@ impl Interpreter {
     /// and since the compiler cannot tell the stack's words from the interpreter's fields, it
     /// loads them again after every word written. The instructions that use only the stack
     /// and the immediates, most of those run, run inline on the locals (the same functions
-    /// the table calls, from `stack_only!`); the rest are called through the table with the
-    /// locals stored into the interpreter before and loaded after.
+    /// the table calls, from `stack_only!`), and so do JUMP and MLOAD and MSTORE of memory
+    /// already covered; the rest are called through the table, with the locals stored into the
+    /// interpreter before and loaded after. One call site only: each more (tried for PUSH2 and
+    /// JUMPI) cost the loop its registers and made every compute benchmark slower.
     ///
     /// Only standard tables run per block, so the table's function for each opcode run inline
-    /// is known to be the one run here (the block-versus-step property test checks that it
-    /// is).
+    /// is known to be the one run here (tests/proptest.rs runs every opcode of every fork both
+    /// ways, and random code both ways).
     #[inline(always)]
     fn run_blocks<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
         use crate::instructions::{
@@ -649,6 +651,11 @@ impl Interpreter {
                     }
                     None => {
                         self.stack.top = interp.stack;
+                        // A new block or per-instruction checks set `ip` to the destination;
+                        // an invalid jump halts after the jump, where the table's would.
+                        if self.control != InstructionResult::ChecksChanged {
+                            self.ip = ip;
+                        }
                         return;
                     }
                 }
