@@ -142,18 +142,24 @@ impl SharedMemory {
     /// slicing made two.
     #[inline(always)]
     pub(crate) fn word(&self, offset: &U256) -> Option<&[u8; 32]> {
+        self.buffer.get(self.word_range(offset)?)?.try_into().ok()
+    }
+
+    /// Where the word at `offset` (a stack word) lies in the buffer, unchecked against its
+    /// length: `word` and `word_mut` check it with their one `get`.
+    #[inline(always)]
+    fn word_range(&self, offset: &U256) -> Option<Range<usize>> {
         let low = crate::instructions::as_u64(offset)?;
         let start = self.base.checked_add(usize::try_from(low).ok()?)?;
-        self.buffer.get(start..start.checked_add(32)?)?.try_into().ok()
+        Some(start..start.checked_add(32)?)
     }
 
     /// The 32 bytes at `offset` to write, if the current frame's memory already covers them
     /// (the fast path of MSTORE, as [`SharedMemory::word`] is MLOAD's).
     #[inline(always)]
     pub(crate) fn word_mut(&mut self, offset: &U256) -> Option<&mut [u8; 32]> {
-        let low = crate::instructions::as_u64(offset)?;
-        let start = self.base.checked_add(usize::try_from(low).ok()?)?;
-        self.buffer.get_mut(start..start.checked_add(32)?)?.try_into().ok()
+        let range = self.word_range(offset)?;
+        self.buffer.get_mut(range)?.try_into().ok()
     }
 
     /// The word at `offset`.
