@@ -1,4 +1,6 @@
-//! The dispatch loop: a tight arithmetic loop, and evmone's `jump_around` micro benchmark.
+//! The dispatch loop: a tight arithmetic loop, and evmone's `jump_around` micro benchmark;
+//! KECCAK256 of a new input each time and of the same input each time (the cost and the gain
+//! of remembering short inputs' hashes).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lamina_bytecode::{Bytecode, opcode::*};
@@ -30,6 +32,27 @@ fn counter_loop() -> (Bytecode, u64) {
     let gas = 6 + 46 * ITERATIONS as u64;
     (Bytecode::new_raw(Bytes::copy_from_slice(&code)), gas)
 }
+
+/// KECCAK256 over memory's first 64 bytes, KECCAK_ITERATIONS times: with `distinct`, the
+/// first word is the loop counter (DUP1), so no input repeats; otherwise it is CALLVALUE (0)
+/// every time.
+fn keccak_loop(distinct: bool) -> Bytecode {
+    let [_, n2, n1, n0] = KECCAK_ITERATIONS.to_be_bytes();
+    let word = if distinct { DUP1 } else { CALLVALUE };
+    #[rustfmt::skip]
+    let code = [
+        PUSH3, n2, n1, n0,          // 0: n
+        JUMPDEST,                   // 4
+        word, PUSH1, 0, MSTORE,
+        PUSH1, 64, PUSH1, 0, KECCAK256, POP,
+        PUSH1, 1, SWAP1, SUB,       // n − 1
+        DUP1, PUSH1, 4, JUMPI,      // loop while n − 1 ≠ 0
+        STOP,
+    ];
+    Bytecode::new_raw(Bytes::copy_from_slice(&code))
+}
+
+const KECCAK_ITERATIONS: u32 = 10_000;
 
 /// evmone's `jump_around.bin-runtime` from the shared benchmark inputs (hex), if present.
 fn jump_around() -> Option<Bytecode> {
@@ -68,6 +91,13 @@ fn bench(c: &mut Criterion) {
     c.bench_function("counter_loop_50k", |b| {
         b.iter(|| black_box(run(black_box(&code), &table, gas)))
     });
+
+    for (name, distinct) in [("keccak256_distinct_10k", true), ("keccak256_same_10k", false)] {
+        let code = keccak_loop(distinct);
+        let gas = 10_000_000;
+        assert_eq!(run(&code, &table, gas).result, InstructionResult::Stop);
+        c.bench_function(name, |b| b.iter(|| black_box(run(black_box(&code), &table, gas))));
+    }
 
     match jump_around() {
         Some(code) => {

@@ -1,24 +1,43 @@
 //! Memory shared by every frame of a transaction.
 
-use alloc::vec::Vec;
-use core::ops::Range;
-use lamina_primitives::U256;
+use alloc::{vec, vec::Vec};
+use core::{fmt, ops::Range};
+use lamina_primitives::{B256, KECCAK_EMPTY, U256, keccak256};
 
 /// One byte buffer for all frames of a transaction. Each frame sees the tail of the buffer
 /// past its checkpoint, so entering a call costs no allocation and returning from it is a
 /// truncation.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct SharedMemory {
     buffer: Vec<u8>,
     checkpoints: Vec<usize>,
     /// Start of the current frame's memory in `buffer`.
     base: usize,
+    /// Hashes of short ranges hashed before, for [`SharedMemory::keccak256`].
+    recent_hashes: RecentHashes,
 }
+
+/// Two memories are equal when their frames hold the same bytes; which hashes each
+/// remembers is not part of their value.
+impl PartialEq for SharedMemory {
+    fn eq(&self, other: &Self) -> bool {
+        self.buffer == other.buffer
+            && self.checkpoints == other.checkpoints
+            && self.base == other.base
+    }
+}
+
+impl Eq for SharedMemory {}
 
 impl SharedMemory {
     /// An empty buffer with room for 4 KiB.
     pub fn new() -> Self {
-        Self { buffer: Vec::with_capacity(4 * 1024), checkpoints: Vec::with_capacity(32), base: 0 }
+        Self {
+            buffer: Vec::with_capacity(4 * 1024),
+            checkpoints: Vec::with_capacity(32),
+            base: 0,
+            recent_hashes: RecentHashes::default(),
+        }
     }
 
     /// Starts a new frame's (empty) memory after the current one.
@@ -169,6 +188,24 @@ impl SharedMemory {
         U256::from_be_bytes(*bytes)
     }
 
+    /// KECCAK256 of `len` bytes at `offset` (the caller has already grown memory to cover
+    /// them).
+    ///
+    /// Compiled Solidity hashes a mapping's key and slot (64 bytes) at every access to the
+    /// entry, so the same short inputs come back within a transaction: a token transfer
+    /// reads and then writes each of its two balances. Inputs of at most 64 bytes are
+    /// remembered in a fixed table of [`RecentHashes::ENTRIES`] entries, kept across
+    /// frames and transactions (a hash depends on the bytes alone); a remembered input is
+    /// compared in full, so a collision in the table costs a hash, never a wrong one.
+    pub fn keccak256(&mut self, offset: usize, len: usize) -> B256 {
+        let data = &self.buffer[self.base..][offset..offset + len];
+        match len {
+            0 => KECCAK_EMPTY,
+            1..=RecentHashes::MAX_INPUT => self.recent_hashes.hash(data),
+            _ => keccak256(data),
+        }
+    }
+
     /// Writes a word at `offset`.
     #[inline]
     pub fn set_word(&mut self, offset: usize, value: U256) {
@@ -197,6 +234,67 @@ impl SharedMemory {
     #[inline]
     pub fn copy(&mut self, dst: usize, src: usize, len: usize) {
         self.context_memory_mut().copy_within(src..src + len, dst);
+    }
+}
+
+/// A direct-mapped table of short inputs and their keccak256.
+#[derive(Clone, Default)]
+struct RecentHashes {
+    /// Empty until the first short input is hashed (a placeholder memory costs nothing),
+    /// then [`RecentHashes::ENTRIES`] long.
+    entries: Vec<RecentHash>,
+}
+
+#[derive(Clone, Copy)]
+struct RecentHash {
+    /// The input, zero-padded, as words: compared with a few `xor`s, not a `memcmp` call.
+    input: [u64; RecentHashes::MAX_INPUT / 8],
+    /// 0 marks an unused entry.
+    len: u64,
+    hash: B256,
+}
+
+impl RecentHashes {
+    /// The longest input remembered: a mapping's key and slot.
+    const MAX_INPUT: usize = 64;
+    /// Entries in the table (26 KiB in all).
+    const ENTRIES: usize = 256;
+
+    fn hash(&mut self, data: &[u8]) -> B256 {
+        debug_assert!((1..=Self::MAX_INPUT).contains(&data.len()));
+        let mut bytes = [0u8; Self::MAX_INPUT];
+        bytes[..data.len()].copy_from_slice(data);
+        let input: [u64; Self::MAX_INPUT / 8] =
+            core::array::from_fn(|i| u64::from_le_bytes(bytes[i * 8..][..8].try_into().unwrap()));
+        let len = data.len() as u64;
+        if self.entries.is_empty() {
+            let unused = RecentHash { input: [0; Self::MAX_INPUT / 8], len: 0, hash: B256::ZERO };
+            self.entries = vec![unused; Self::ENTRIES];
+        }
+        let entry = &mut self.entries[Self::index(&input, len)];
+        let differing =
+            entry.input.iter().zip(&input).fold(entry.len ^ len, |acc, (a, b)| acc | (a ^ b));
+        if differing == 0 {
+            return entry.hash;
+        }
+        let hash = keccak256(data);
+        *entry = RecentHash { input, len, hash };
+        hash
+    }
+
+    /// The entry for an input: its words folded and then mixed by one multiplication, so
+    /// that keys differing only in their last bytes (addresses) spread over the table.
+    fn index(input: &[u64; Self::MAX_INPUT / 8], len: u64) -> usize {
+        let folded = input.iter().fold(len, |folded, word| folded.rotate_left(23) ^ word);
+        let mixed = folded.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - Self::ENTRIES.trailing_zeros())) as usize
+    }
+}
+
+impl fmt::Debug for RecentHashes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let remembered = self.entries.iter().filter(|entry| entry.len != 0).count();
+        f.debug_struct("RecentHashes").field("remembered", &remembered).finish()
     }
 }
 
@@ -255,6 +353,51 @@ mod tests {
         assert_eq!(memory.word(&U256::from(33)), None);
         assert_eq!(memory.word(&U256::from(u64::MAX)), None);
         assert_eq!(memory.word(&(U256::from(1) << 64)), None);
+    }
+
+    #[test]
+    fn keccak256_of_memory_is_the_known_hash() {
+        use lamina_primitives::b256;
+        let mut memory = SharedMemory::new();
+        memory.resize(64);
+        // The slot of a Solidity array's first element at slot 0, and of a mapping's entry
+        // for key 0 at slot 0: keccak256 of 32 and of 64 zero bytes.
+        let slot_of_array =
+            b256!("290decd9548b62a8d60345a988386fc84ba6bc95484008f6362f93160ef3e563");
+        let slot_of_entry =
+            b256!("ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5");
+        for _ in 0..2 {
+            assert_eq!(memory.keccak256(0, 32), slot_of_array);
+            assert_eq!(memory.keccak256(0, 64), slot_of_entry);
+            assert_eq!(memory.keccak256(7, 0), KECCAK_EMPTY);
+        }
+    }
+
+    #[test]
+    fn remembered_hashes_are_the_hashes_of_the_bytes_hashed_now() {
+        let mut memory = SharedMemory::new();
+        memory.resize(4096);
+        // More distinct inputs than the table has entries, each hashed twice at some
+        // distance, with lengths 1 to 96: inputs that pad to the same bytes (`[1]` and
+        // `[1, 0]`), entries evicted by others, and inputs past the remembered length.
+        let inputs: Vec<(usize, usize)> =
+            (0..3 * RecentHashes::ENTRIES).map(|i| ((i * 37) % 4000, 1 + i % 96)).collect();
+        for round in 0..2 {
+            for (i, &(offset, len)) in inputs.iter().enumerate() {
+                memory.set(offset, &[(i / 5) as u8 ^ round]);
+                let expected = keccak256(memory.slice(offset, len));
+                assert_eq!(memory.keccak256(offset, len), expected, "input {i}, round {round}");
+                assert_eq!(memory.keccak256(offset, len), expected, "input {i} again");
+            }
+        }
+        // The same bytes in a nested frame's memory: hashed from the frame's own offset.
+        memory.set(0, &[0xab; 64]);
+        let expected = keccak256([0xab; 64]);
+        memory.new_context();
+        memory.resize(64);
+        assert_eq!(memory.keccak256(0, 64), keccak256([0u8; 64]));
+        memory.set(0, &[0xab; 64]);
+        assert_eq!(memory.keccak256(0, 64), expected);
     }
 
     #[test]

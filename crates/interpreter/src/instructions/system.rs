@@ -1,14 +1,14 @@
 //! The frame's own context: KECCAK256, call data, code, return data, GAS.
 
 use crate::{Host, InstructionResult, Interpreter, memory::copy_padded};
-use lamina_primitives::{B256, KECCAK_EMPTY, U256, keccak256};
+use lamina_primitives::{B256, U256};
 
 /// KECCAK256.
 pub fn keccak256_op<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     pop!(interp, offset, len);
     let (offset, len) = memory_range!(interp, offset, len);
     charge!(interp, interp.params.keccak_cost(len as u64));
-    let hash = if len == 0 { KECCAK_EMPTY } else { keccak256(interp.memory.slice(offset, len)) };
+    let hash = interp.memory.keccak256(offset, len);
     push!(interp, hash.into());
 }
 
