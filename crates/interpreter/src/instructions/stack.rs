@@ -1,5 +1,6 @@
 //! Stack: POP, PUSH0..PUSH32, DUP1..DUP16, SWAP1..SWAP16.
 
+use super::{StackOnly, memory};
 use crate::{Host, Interpreter};
 use lamina_bytecode::opcode::{JUMP, JUMPI, MLOAD, MSTORE};
 use lamina_primitives::U256;
@@ -55,10 +56,19 @@ pub(crate) fn push2_fused<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut
         next @ (MLOAD | MSTORE) => {
             push::<2, H>(interp, host);
             interp.skip(1);
-            if next == MLOAD {
-                super::memory::mload(interp, host);
+            // The covered word here, without a call; growing memory through the table's.
+            let mut stack = StackOnly { stack: interp.stack.top };
+            let covered = if next == MLOAD {
+                memory::mload_covered(&interp.memory, &mut stack)
             } else {
-                super::memory::mstore(interp, host);
+                memory::mstore_covered(&mut interp.memory, &mut stack)
+            };
+            if covered {
+                interp.stack.top = stack.stack;
+            } else if next == MLOAD {
+                memory::mload(interp, host);
+            } else {
+                memory::mstore(interp, host);
             }
         }
         _ => push::<2, H>(interp, host),
