@@ -1,6 +1,6 @@
 //! Memory shared by every frame of a transaction.
 
-use alloc::{vec, vec::Vec};
+use alloc::{boxed::Box, vec, vec::Vec};
 use core::{fmt, ops::Range};
 use lamina_primitives::{B256, KECCAK_EMPTY, U256, keccak256};
 
@@ -240,9 +240,9 @@ impl SharedMemory {
 /// A direct-mapped table of short inputs and their keccak256.
 #[derive(Clone, Default)]
 struct RecentHashes {
-    /// Empty until the first short input is hashed (a placeholder memory costs nothing),
-    /// then [`RecentHashes::ENTRIES`] long.
-    entries: Vec<RecentHash>,
+    /// None until the first short input is hashed: a placeholder memory costs nothing, and
+    /// one pointer keeps the memory, which moves from frame to frame, small.
+    entries: Option<Box<[RecentHash; RecentHashes::ENTRIES]>>,
 }
 
 #[derive(Clone, Copy)]
@@ -267,11 +267,12 @@ impl RecentHashes {
         let input: [u64; Self::MAX_INPUT / 8] =
             core::array::from_fn(|i| u64::from_le_bytes(bytes[i * 8..][..8].try_into().unwrap()));
         let len = data.len() as u64;
-        if self.entries.is_empty() {
+        let entries = self.entries.get_or_insert_with(|| {
             let unused = RecentHash { input: [0; Self::MAX_INPUT / 8], len: 0, hash: B256::ZERO };
-            self.entries = vec![unused; Self::ENTRIES];
-        }
-        let entry = &mut self.entries[Self::index(&input, len)];
+            let entries = vec![unused; Self::ENTRIES].into_boxed_slice();
+            entries.try_into().unwrap_or_else(|_| unreachable!("ENTRIES entries"))
+        });
+        let entry = &mut entries[Self::index(&input, len)];
         let differing =
             entry.input.iter().zip(&input).fold(entry.len ^ len, |acc, (a, b)| acc | (a ^ b));
         if differing == 0 {
@@ -293,7 +294,8 @@ impl RecentHashes {
 
 impl fmt::Debug for RecentHashes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let remembered = self.entries.iter().filter(|entry| entry.len != 0).count();
+        let remembered =
+            self.entries.iter().flat_map(|entries| entries.iter()).filter(|e| e.len != 0).count();
         f.debug_struct("RecentHashes").field("remembered", &remembered).finish()
     }
 }
