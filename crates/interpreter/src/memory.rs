@@ -194,9 +194,22 @@ impl SharedMemory {
     /// Compiled Solidity hashes a mapping's key and slot (64 bytes) at every access to the
     /// entry, so the same short inputs come back within a transaction: a token transfer
     /// reads and then writes each of its two balances. Inputs of at most 64 bytes are
-    /// remembered in a fixed table of [`RecentHashes::ENTRIES`] entries, kept across
-    /// frames and transactions (a hash depends on the bytes alone); a remembered input is
-    /// compared in full, so a collision in the table costs a hash, never a wrong one.
+    /// remembered in a fixed table of 256 entries (26 KiB, allocated by the first such
+    /// hash), kept across frames and transactions (a hash depends on the bytes alone); a
+    /// remembered input is compared in full, so a collision in the table costs a hash,
+    /// never a wrong one.
+    ///
+    /// ```
+    /// use lamina_interpreter::SharedMemory;
+    /// use lamina_primitives::b256;
+    ///
+    /// let mut memory = SharedMemory::new();
+    /// memory.resize(32);
+    /// // 32 zero bytes: the slot of the first element of a Solidity array kept at slot 0.
+    /// let slot = b256!("290decd9548b62a8d60345a988386fc84ba6bc95484008f6362f93160ef3e563");
+    /// assert_eq!(memory.keccak256(0, 32), slot);
+    /// assert_eq!(memory.keccak256(0, 32), slot); // the second time from the table
+    /// ```
     pub fn keccak256(&mut self, offset: usize, len: usize) -> B256 {
         let data = &self.buffer[self.base..][offset..offset + len];
         match len {
@@ -257,7 +270,8 @@ struct RecentHash {
 impl RecentHashes {
     /// The longest input remembered: a mapping's key and slot.
     const MAX_INPUT: usize = 64;
-    /// Entries in the table (26 KiB in all).
+    /// Entries in the table (26 KiB in all; `SharedMemory::keccak256`'s documentation says
+    /// so too).
     const ENTRIES: usize = 256;
 
     fn hash(&mut self, data: &[u8]) -> B256 {
