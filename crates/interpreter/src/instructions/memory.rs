@@ -4,7 +4,9 @@ use super::StackOnly;
 use crate::{Host, Interpreter, SharedMemory, stack::load_word};
 use lamina_primitives::U256;
 
-/// MLOAD.
+/// MLOAD. Inlined where it is called directly (the fused PUSH2): the covered word is one
+/// bounds check, and growing is out of line.
+#[inline]
 pub fn mload<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     let mut stack = StackOnly { stack: interp.stack.top };
     if !mload_covered(&interp.memory, &mut stack) {
@@ -39,13 +41,23 @@ fn mload_growing(interp: &mut Interpreter) {
     *top = interp.memory.get_word(offset);
 }
 
-/// MSTORE.
+/// MSTORE, shaped as [`mload`].
+#[inline]
 pub fn mstore<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
     let mut stack = StackOnly { stack: interp.stack.top };
     if mstore_covered(&mut interp.memory, &mut stack) {
         interp.stack.top = stack.stack;
-        return;
+    } else {
+        mstore_growing(interp);
     }
+}
+
+/// MSTORE of a word the memory does not cover yet, out of line as [`mload_growing`] (inline,
+/// it kept MSTORE from being inlined into the fused PUSH2, which called it: 6.7% of
+/// blake2b_huff's time).
+#[cold]
+#[inline(never)]
+fn mstore_growing(interp: &mut Interpreter) {
     pop!(interp, offset, value);
     let (offset, _) = memory_range!(interp, offset, U256::from(32));
     interp.memory.set_word(offset, value);

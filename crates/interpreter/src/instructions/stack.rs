@@ -1,6 +1,6 @@
 //! Stack: POP, PUSH0..PUSH32, DUP1..DUP16, SWAP1..SWAP16.
 
-use super::{StackOnly, memory};
+use super::memory;
 use crate::{Host, Interpreter};
 use lamina_bytecode::opcode::{JUMP, JUMPI, MLOAD, MSTORE};
 use lamina_primitives::U256;
@@ -56,16 +56,7 @@ pub(crate) fn push2_fused<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut
         next @ (MLOAD | MSTORE) => {
             push::<2, H>(interp, host);
             interp.skip(1);
-            // The covered word here, without a call; growing memory through the table's.
-            let mut stack = StackOnly { stack: interp.stack.top };
-            let covered = if next == MLOAD {
-                memory::mload_covered(&interp.memory, &mut stack)
-            } else {
-                memory::mstore_covered(&mut interp.memory, &mut stack)
-            };
-            if covered {
-                interp.stack.top = stack.stack;
-            } else if next == MLOAD {
+            if next == MLOAD {
                 memory::mload(interp, host);
             } else {
                 memory::mstore(interp, host);
