@@ -2,7 +2,8 @@
 
 use crate::{
     CallInput, CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult,
-    InstructionTable, InterpreterAction, InterpreterResult, SharedMemory, Stack, memory::num_words,
+    InstructionTable, InterpreterAction, InterpreterResult, SharedMemory, Stack,
+    instructions::modulus::PreparedModulus, memory::num_words,
 };
 use lamina_bytecode::{BlockCheck, Blocks, Bytecode, LegacyCode};
 use lamina_primitives::{Address, Bytes, U256};
@@ -105,6 +106,9 @@ pub struct Interpreter {
     /// The block at `ip` is entered but not analysed yet: `run`, which has the table's
     /// static gas, analyses and charges it before the next instruction.
     block_pending: bool,
+    /// MULMOD's last modulus, prepared for division. It depends on the modulus alone, so
+    /// `reset` keeps it for the next frame.
+    pub(crate) modulus: PreparedModulus,
 }
 
 // SAFETY: `ip`, `legacy` and `blocks` point into `code`'s reference-counted data (or static
@@ -149,6 +153,7 @@ impl Interpreter {
             recorded_budget: 0,
             warm_from: ip,
             block_pending: false,
+            modulus: PreparedModulus::NONE,
         }
     }
 
@@ -697,6 +702,10 @@ impl Interpreter {
                         continue;
                     })*
                     JUMPDEST => continue,
+                    MULMOD => {
+                        arithmetic::mulmod_on_stack(&mut interp, &mut self.modulus);
+                        continue;
+                    }
                     JUMP => {
                         // SAFETY: the block's check covered the stack's height.
                         let [dest] = unsafe { interp.stack.popn() };
@@ -724,7 +733,7 @@ impl Interpreter {
                     ADD => arithmetic::add, MUL => arithmetic::mul, SUB => arithmetic::sub,
                     DIV => arithmetic::div, SDIV => arithmetic::sdiv, MOD => arithmetic::rem,
                     SMOD => arithmetic::smod, ADDMOD => arithmetic::addmod,
-                    MULMOD => arithmetic::mulmod, SIGNEXTEND => arithmetic::signextend,
+                    SIGNEXTEND => arithmetic::signextend,
                     LT => bitwise::lt, GT => bitwise::gt, SLT => bitwise::slt, SGT => bitwise::sgt,
                     EQ => bitwise::eq, ISZERO => bitwise::iszero, AND => bitwise::bitand,
                     OR => bitwise::bitor, XOR => bitwise::bitxor, NOT => bitwise::not,

@@ -1,6 +1,6 @@
 //! Arithmetic: ADD..SIGNEXTEND.
 
-use super::{as_u64, is_zero};
+use super::{StackOnly, as_u64, is_zero, modulus::PreparedModulus};
 use crate::{Host, Interpreter, stack::load_word};
 use lamina_primitives::U256;
 
@@ -55,14 +55,6 @@ stack_only! {
         *n = load_word(&a.add_mod(b, load_word(n)));
     }
 
-    /// MULMOD (the product does not wrap).
-    fn mulmod(interp) {
-        pop_top!(interp, a, b; n);
-        // ruint writes the result limb by limb into memory: read back the same way (weierstrudel
-        // spent 4% of its time on the 16-byte loads of it).
-        *n = load_word(&a.mul_mod(b, load_word(n)));
-    }
-
     /// SIGNEXTEND: extends the sign bit of byte `b` (counted from the right) of `x`.
     fn signextend(interp) {
         pop_top!(interp, b; x);
@@ -82,6 +74,21 @@ stack_only! {
             *x = U256::from_limbs(limbs);
         }
     }
+}
+
+/// MULMOD (the product does not wrap), by the interpreter's prepared modulus, which is kept
+/// from one MULMOD to the next.
+pub fn mulmod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
+    let mut stack = StackOnly { stack: interp.stack.top };
+    mulmod_on_stack(&mut stack, &mut interp.modulus);
+    interp.stack.top = stack.stack;
+}
+
+/// MULMOD on the stack's top and the prepared modulus, which the per-block loop runs inline.
+#[inline(always)]
+pub(crate) fn mulmod_on_stack(interp: &mut StackOnly, modulus: &mut PreparedModulus) {
+    pop_top!(interp, a, b; n);
+    *n = modulus.mul_mod(a, b, load_word(n));
 }
 
 /// EXP: dynamic gas per byte of the exponent.

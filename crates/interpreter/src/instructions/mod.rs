@@ -166,6 +166,7 @@ pub mod block;
 pub mod contract;
 pub mod control;
 pub mod memory;
+pub(crate) mod modulus;
 pub mod stack;
 pub mod state;
 pub mod system;
