@@ -9,7 +9,7 @@ use lamina_interpreter::{
     FrameContext, FrameInput, InstructionResult as IR, InstructionTable, InterpreterAction,
     InterpreterResult,
 };
-use lamina_primitives::{Bytes, SpecId, U256};
+use lamina_primitives::{Bytes, SpecId, U256, alloy_primitives::ruint::Uint};
 use proptest::{prelude::*, test_runner::FileFailurePersistence};
 
 /// A push of an operand: mostly small (offsets and lengths that fit in memory), sometimes
@@ -319,6 +319,25 @@ proptest! {
         let r = if a.bit(255) { r.wrapping_neg() } else { r };
         prop_assert_eq!(eval(SpecId::OSAKA, SDIV, &[a, b]), q);
         prop_assert_eq!(eval(SpecId::OSAKA, SMOD, &[a, b]), r);
+    }
+
+    /// MULMOD against the full 512-bit product reduced by ruint's general 512-bit division
+    /// (zero for a zero modulus, Yellow Paper), on moduli of every width: the four-limb ones
+    /// take Lamina's prepared modulus, the others ruint's `mul_mod`.
+    #[test]
+    fn mulmod_matches_the_reduced_full_product(
+        a in divisor_operand(),
+        b in divisor_operand(),
+        n in divisor_operand(),
+    ) {
+        let expected = if n.is_zero() {
+            U256::ZERO
+        } else {
+            let product: Uint<512, 8> = a.widening_mul(b);
+            let remainder = product % Uint::<512, 8>::from(n);
+            U256::from_limbs(remainder.as_limbs()[..4].try_into().unwrap())
+        };
+        prop_assert_eq!(eval(SpecId::OSAKA, MULMOD, &[a, b, n]), expected);
     }
 
     #[test]

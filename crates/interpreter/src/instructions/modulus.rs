@@ -194,10 +194,17 @@ fn div_3x2(high: u128, low: u64, d: u128, reciprocal: u64) -> (u64, u128) {
         remainder = remainder.wrapping_add(d);
     }
     if remainder >= d {
-        quotient = quotient.wrapping_add(1);
-        remainder -= d;
+        return one_more(quotient, remainder, d);
     }
     (quotient, remainder)
+}
+
+/// The quotient one larger and the remainder one divisor smaller: rare enough that a branch
+/// beats the conditional moves the compiler otherwise puts on every step's path.
+#[cold]
+#[inline(never)]
+fn one_more(quotient: u64, remainder: u128, d: u128) -> (u64, u128) {
+    (quotient.wrapping_add(1), remainder - d)
 }
 
 #[cfg(test)]
