@@ -702,6 +702,7 @@ impl Interpreter {
                         continue;
                     })*
                     JUMPDEST => continue,
+                    // MULMOD reads the stack and the interpreter's prepared modulus.
                     MULMOD => {
                         arithmetic::mulmod_on_stack(&mut interp, &mut self.modulus);
                         continue;

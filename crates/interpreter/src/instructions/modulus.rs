@@ -177,7 +177,7 @@ fn product(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
 
 /// The quotient and remainder of the three limbs `high · 2⁶⁴ + low` by the two limbs `d`,
 /// for `d` with its top bit set, `high < d` and `reciprocal` = ⌊(2¹⁹² − 1) / d⌋ − 2⁶⁴:
-/// two multiplications instead of a division (Möller and Granlund, algorithm 5).
+/// three multiplications instead of a division (Möller and Granlund, algorithm 5).
 #[inline(always)]
 fn div_3x2(high: u128, low: u64, d: u128, reciprocal: u64) -> (u64, u128) {
     let (high_top, high_bottom) = ((high >> 64) as u64, high as u64);
