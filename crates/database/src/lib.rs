@@ -158,8 +158,12 @@ impl<D: DatabaseRef> CacheDB<D> {
 }
 
 impl<D> DatabaseCommit for CacheDB<D> {
-    fn commit(&mut self, changes: HashMap<Address, Account>) {
-        for (address, account) in changes {
+    fn commit(&mut self, mut changes: HashMap<Address, Account>) {
+        self.commit_drain(&mut changes);
+    }
+
+    fn commit_drain(&mut self, changes: &mut HashMap<Address, Account>) {
+        for (address, account) in changes.drain() {
             if !account.is_touched() {
                 continue;
             }
@@ -288,8 +292,9 @@ mod tests {
     use lamina_primitives::Bytes;
     use lamina_state::StorageSlot;
 
-    #[test]
-    fn commit_writes_touched_and_removes_destroyed() {
+    /// A database holding `b` (balance 5, slot 1 = 1), and changes that write `a` (balance 9,
+    /// slot 3 = 4) and destroy `b`.
+    fn db_and_changes() -> (InMemoryDB, HashMap<Address, Account>, Address, Address) {
         let mut db = InMemoryDB::default();
         let a = Address::repeat_byte(1);
         let b = Address::repeat_byte(2);
@@ -307,12 +312,31 @@ mod tests {
         account_b.mark_touch();
         account_b.mark_selfdestruct();
         changes.insert(b, account_b);
-        db.commit(changes);
+        (db, changes, a, b)
+    }
 
+    fn assert_committed(db: &mut InMemoryDB, a: Address, b: Address) {
         assert_eq!(db.basic(a).unwrap().unwrap().balance, U256::from(9));
         assert_eq!(db.storage(a, U256::from(3)).unwrap(), U256::from(4));
         assert_eq!(db.basic(b).unwrap(), None);
         assert_eq!(db.storage(b, U256::from(1)).unwrap(), U256::ZERO);
+    }
+
+    #[test]
+    fn commit_writes_touched_and_removes_destroyed() {
+        let (mut db, changes, a, b) = db_and_changes();
+        db.commit(changes);
+        assert_committed(&mut db, a, b);
+    }
+
+    #[test]
+    fn commit_drain_commits_the_same_and_keeps_the_emptied_map_room() {
+        let (mut db, mut changes, a, b) = db_and_changes();
+        let capacity = changes.capacity();
+        db.commit_drain(&mut changes);
+        assert_committed(&mut db, a, b);
+        assert!(changes.is_empty());
+        assert_eq!(changes.capacity(), capacity);
     }
 
     #[test]

@@ -32,8 +32,9 @@ pub trait EvmTr {
     fn precompiles(&mut self) -> &mut Self::Precompiles;
     /// Marks every precompile address warm for the transaction (EIP-2929).
     fn warm_precompiles(&mut self) {
-        let addresses: Vec<Address> = self.precompiles().warm_addresses().collect();
-        self.ctx().journal().warm_precompiles(addresses);
+        // Owned: the journal is borrowed through `self` too.
+        let addresses = self.precompiles().warm_addresses().into_owned();
+        self.ctx().journal().warm_precompiles(&addresses);
     }
     /// Runs a frame and everything it spawns.
     fn run_frames(
@@ -137,7 +138,7 @@ where
     }
 
     fn warm_precompiles(&mut self) {
-        self.ctx.journal().warm_precompiles(self.precompiles.warm_addresses());
+        self.ctx.journal().warm_precompiles(&self.precompiles.warm_addresses());
     }
 
     fn run_frames(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
@@ -212,6 +213,16 @@ where
 {
     fn commit(&mut self, state: EvmState) {
         self.ctx.db().commit(state);
+    }
+
+    /// As the default, but the state map goes back to the journal, emptied: allocating and
+    /// freeing one per transaction cost about 250 of the 4,800 machine instructions that
+    /// committing a plain transfer took (callgrind).
+    fn transact_commit(&mut self, tx: Self::Tx) -> Result<ExecutionResult, Self::Error> {
+        let ResultAndState { result, mut state } = self.transact(tx)?;
+        self.ctx.db().commit_drain(&mut state);
+        self.ctx.journal().reuse_state(state);
+        Ok(result)
     }
 }
 

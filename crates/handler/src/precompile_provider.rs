@@ -1,6 +1,6 @@
 //! How the handler finds and runs precompiles.
 
-use alloc::boxed::Box;
+use alloc::borrow::Cow;
 use lamina_context_interface::{Cfg, ContextTr, EVMError};
 use lamina_database_interface::Database;
 use lamina_interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
@@ -29,8 +29,10 @@ pub trait PrecompileProvider<CTX: ContextTr> {
     ) -> Result<Option<InterpreterResult>, EVMError<DbErrorOf<CTX>>>;
     /// Whether `address` holds a precompile.
     fn contains(&self, address: &Address) -> bool;
-    /// Every precompile address (warm from Berlin, EIP-2929).
-    fn warm_addresses(&self) -> Box<dyn Iterator<Item = Address> + '_>;
+    /// Every precompile address (warm from Berlin, EIP-2929). Asked for at every
+    /// transaction: a provider that keeps its addresses lends them, one that adds to another
+    /// provider's may build them (`Cow::Owned`).
+    fn warm_addresses(&self) -> Cow<'_, [Address]>;
 }
 
 /// Mainnet's precompiles of the configured fork.
@@ -105,7 +107,7 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for EthPrecompiles {
         self.precompiles.contains(address)
     }
 
-    fn warm_addresses(&self) -> Box<dyn Iterator<Item = Address> + '_> {
-        Box::new(self.precompiles.addresses().copied())
+    fn warm_addresses(&self) -> Cow<'_, [Address]> {
+        Cow::Borrowed(self.precompiles.addresses())
     }
 }

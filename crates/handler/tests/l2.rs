@@ -11,7 +11,7 @@ use lamina_context_interface::{
 use lamina_handler::{DbErrorOf, EthPrecompiles, EvmTr, Handler, PrecompileProvider, TxGas};
 use lamina_interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
 use lamina_primitives::{Address, Bytes, SpecId, U256, address};
-use std::marker::PhantomData;
+use std::{borrow::Cow, marker::PhantomData};
 
 const VAULT: Address = address!("00000000000000000000000000000000000fee11");
 
@@ -87,8 +87,9 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for WithBalancePrecompile {
         *address == BALANCE_PRECOMPILE || PrecompileProvider::<CTX>::contains(&self.0, address)
     }
 
-    fn warm_addresses(&self) -> Box<dyn Iterator<Item = Address> + '_> {
-        Box::new(PrecompileProvider::<CTX>::warm_addresses(&self.0).chain([BALANCE_PRECOMPILE]))
+    fn warm_addresses(&self) -> Cow<'_, [Address]> {
+        let mainnet = PrecompileProvider::<CTX>::warm_addresses(&self.0);
+        Cow::Owned([&mainnet[..], &[BALANCE_PRECOMPILE]].concat())
     }
 }
 

@@ -22,6 +22,7 @@ use lamina::state::AccountInfo;
 use lamina::{
     Context, ExecuteEvm, ExecutionResult, InMemoryDB, MainBuilder, PrecompileProvider, TxEnv,
 };
+use std::borrow::Cow;
 
 /// Where REVERSE lives.
 pub const REVERSE: Address = address!("0x0000000000000000000000000000000000000b0b");
@@ -77,8 +78,8 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for WithReverse {
         self.set.contains(address)
     }
 
-    fn warm_addresses(&self) -> Box<dyn Iterator<Item = Address> + '_> {
-        Box::new(self.set.addresses().copied())
+    fn warm_addresses(&self) -> Cow<'_, [Address]> {
+        Cow::Borrowed(self.set.addresses())
     }
 }
 

@@ -50,8 +50,8 @@ pub trait JournalTr {
     /// Marks the precompile addresses warm for the whole transaction (EIP-2929). The same as
     /// [`warm_addresses`](Self::warm_addresses), but the set rarely changes between
     /// transactions, so a journal may keep it and only check that it is still the same.
-    fn warm_precompiles(&mut self, addresses: impl IntoIterator<Item = Address>) {
-        self.warm_addresses(addresses);
+    fn warm_precompiles(&mut self, addresses: &[Address]) {
+        self.warm_addresses(addresses.iter().copied());
     }
     /// Loads and warms a storage slot (access list).
     fn warm_storage(
@@ -147,6 +147,14 @@ pub trait JournalTr {
     /// Ends the transaction: returns the changed state and the logs, and resets the
     /// journal for the next transaction.
     fn finalize(&mut self) -> (EvmState, Vec<Log>);
+    /// Takes back a state map that [`JournalTr::finalize`] returned and the caller emptied
+    /// (committed with [`DatabaseCommit::commit_drain`]), so that the next transaction fills
+    /// it instead of growing a new one. The default drops it.
+    ///
+    /// [`DatabaseCommit::commit_drain`]: lamina_database_interface::DatabaseCommit::commit_drain
+    fn reuse_state(&mut self, state: EvmState) {
+        drop(state);
+    }
     /// Drops everything of the current transaction (invalid transaction or fatal error).
     fn discard_tx(&mut self);
 }

@@ -66,6 +66,14 @@ pub trait DatabaseRef {
 pub trait DatabaseCommit {
     /// Applies `changes`: touched accounts are written, self-destructed ones removed.
     fn commit(&mut self, changes: HashMap<Address, Account>);
+
+    /// As [`DatabaseCommit::commit`], but leaves `changes` empty and keeps its allocation
+    /// for the caller to fill again (the EVM hands it back to its journal for the next
+    /// transaction). The default takes the map, allocation and all; a database that walks
+    /// the changes can drain them instead.
+    fn commit_drain(&mut self, changes: &mut HashMap<Address, Account>) {
+        self.commit(core::mem::take(changes));
+    }
 }
 
 /// A [`DatabaseRef`] used as a [`Database`].
