@@ -36,6 +36,21 @@ fn london_fee_goes_to_coinbase_as_priority_fee_and_base_fee_is_burned() {
 }
 
 #[test]
+fn commits_hand_the_emptied_state_map_back_to_the_journal() {
+    let mut evm = evm(db_with_code(&[]), SpecId::CANCUN);
+    for n in 1..=3u64 {
+        let tx = call(BOB).value(U256::from(10)).gas_limit(21_000).nonce(n - 1).build();
+        evm.transact_commit(tx).unwrap();
+        // The next transaction fills the map the last one committed, not a new one.
+        let state = &evm.ctx.journaled_state.state;
+        assert!(state.is_empty());
+        assert!(state.capacity() > 0);
+        assert_eq!(balance(&mut evm, BOB), U256::from(10 * n));
+        assert_eq!(nonce(&mut evm, ALICE), n);
+    }
+}
+
+#[test]
 fn before_london_the_coinbase_gets_the_whole_price() {
     let mut evm = evm(db_with_code(&[]), SpecId::BERLIN);
     let tx = call(BOB).gas_limit(21_000).gas_price(3).build();
