@@ -145,9 +145,10 @@ pub trait Handler {
             .saturating_add(U256::from(tx.total_blob_gas()).saturating_mul(U256::from(blob_price)));
         let is_call = tx.kind() != TxKind::Create;
         let journal = context.journal();
-        let account = journal.load_account(caller).map_err(EVMError::Database)?.data;
+        // Loaded with its code by the validation already, so the code costs nothing here,
+        // and the touch needs no second look-up.
+        let account = journal.load_account_code_touched(caller).map_err(EVMError::Database)?.data;
         account.info.balance = account.info.balance.saturating_sub(gas_cost);
-        journal.touch_account(caller);
         if is_call {
             journal.inc_nonce(caller);
         }
@@ -294,6 +295,13 @@ pub trait Handler {
         let price = context.tx().effective_gas_price(context.block().basefee() as u128);
         let caller = context.tx().caller();
         let amount = U256::from(price) * U256::from(tx_gas.limit - tx_gas.used());
+        // Nothing to return changes nothing: the sender was loaded and touched when it paid
+        // (`deduct_caller`, outside every frame's checkpoint, so no revert undid that). A
+        // transaction whose gas limit is what it used, or whose price is zero, saves a
+        // look-up and a change-log entry.
+        if amount.is_zero() {
+            return Ok(());
+        }
         context.journal().balance_incr(caller, amount).map_err(EVMError::Database)
     }
 

@@ -81,6 +81,19 @@ pub trait JournalTr {
     ) -> Result<StateLoad<&mut Account>, <Self::Database as Database>::Error>;
     /// Marks a loaded account touched.
     fn touch_account(&mut self, address: Address);
+    /// [`Self::load_account_code`], then [`Self::touch_account`]: what a zero-value call
+    /// does to the account whose code it runs. A journal does both with one look-up of the
+    /// address; this default takes three.
+    fn load_account_code_touched(
+        &mut self,
+        address: Address,
+    ) -> Result<StateLoad<&mut Account>, <Self::Database as Database>::Error> {
+        let is_cold = self.load_account_code(address)?.is_cold;
+        self.touch_account(address);
+        let mut load = self.load_account_code(address)?;
+        load.is_cold = is_cold;
+        Ok(load)
+    }
     /// Moves `value` from `from` to `to`, touching both. A zero value loads and touches `to`
     /// only: the EVM's payer is the transaction's sender (its nonce already raised) or the
     /// running frame's address (with code, or a nonce while its init code runs), loaded and
