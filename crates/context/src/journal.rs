@@ -782,7 +782,10 @@ mod tests {
         let load = fused.load_account_code_touched(c).unwrap();
         assert!(load.is_cold);
         assert!(load.data.is_touched());
-        assert_eq!(load.data.info.code().map(Bytecode::original_bytes), Some(code.original_bytes()));
+        assert_eq!(
+            load.data.info.code().map(Bytecode::original_bytes),
+            Some(code.original_bytes())
+        );
         apart.checkpoint();
         assert!(apart.load_account_code(c).unwrap().is_cold);
         apart.touch_account(c);

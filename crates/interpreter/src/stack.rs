@@ -258,6 +258,22 @@ impl StackTop {
         }
     }
 
+    /// [`Self::popn_top`] with the popped words borrowed where they are, not copied: a
+    /// callee that takes its operands by reference (MULMOD's) reads them there. They stay
+    /// intact until the next push, which the borrow of `self` rules out.
+    ///
+    /// # Safety
+    /// At least `N + 1` words are below the top.
+    #[inline(always)]
+    pub(crate) unsafe fn popn_top_in_place<const N: usize>(&mut self) -> ([&U256; N], &mut U256) {
+        // SAFETY: the caller guarantees `N + 1` words, distinct, so the borrows are disjoint.
+        unsafe {
+            self.0 = self.0.sub(N);
+            let base = self.0;
+            (core::array::from_fn(|i| &*base.add(N - 1 - i)), &mut *base.sub(1))
+        }
+    }
+
     /// The top word, to be replaced in place.
     ///
     /// # Safety

@@ -87,8 +87,9 @@ pub fn mulmod<H: Host + ?Sized>(interp: &mut Interpreter, _host: &mut H) {
 /// MULMOD on the stack's top and the prepared modulus, which the per-block loop runs inline.
 #[inline(always)]
 pub(crate) fn mulmod_on_stack(interp: &mut StackOnly, modulus: &mut PreparedModulus) {
-    pop_top!(interp, a, b; n);
-    *n = modulus.mul_mod(a, b, load_word(n));
+    // SAFETY: the dispatch loop checked the stack holds the opcode's inputs.
+    let ([a, b], n) = unsafe { interp.stack.popn_top_in_place() };
+    modulus.mul_mod(a, b, n);
 }
 
 /// EXP: dynamic gas per byte of the exponent.
