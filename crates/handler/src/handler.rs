@@ -119,7 +119,9 @@ pub trait Handler {
             let coinbase = evm.ctx_ref().block().beneficiary();
             evm.ctx().journal().warm_addresses([coinbase]);
         }
-        if spec.is_enabled_in(SpecId::BERLIN) {
+        // Copied out of the transaction (the journal is borrowed from the same context), so
+        // only when there is something to copy.
+        if spec.is_enabled_in(SpecId::BERLIN) && !evm.ctx_ref().tx().access_list().is_empty() {
             let access_list = evm.ctx_ref().tx().access_list().to_vec();
             let journal = evm.ctx().journal();
             for item in access_list {
@@ -148,9 +150,12 @@ pub trait Handler {
         // Loaded with its code by the validation already, so the code costs nothing here,
         // and the touch needs no second look-up.
         let account = journal.load_account_code_touched(caller).map_err(EVMError::Database)?.data;
+        // The fee and the nonce change the account in place, with no change-log entry: this
+        // runs outside every frame's checkpoint, so no revert undoes them, and a discarded
+        // transaction drops the whole state. (`inc_nonce` would look the sender up again.)
         account.info.balance = account.info.balance.saturating_sub(gas_cost);
-        if is_call {
-            journal.inc_nonce(caller);
+        if is_call && let Some(nonce) = account.info.nonce.checked_add(1) {
+            account.info.nonce = nonce;
         }
         Ok(())
     }
