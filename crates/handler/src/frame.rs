@@ -237,7 +237,7 @@ where
     ///
     /// A flag, not the result: returned through memory, a `Started` was written as a
     /// one-byte tag inside its payload and read back with 16-byte loads, which waited on
-    /// that store (a sixth of the frame loop's own time in subcall_1000_same_account, by
+    /// that store (13% of the frame loop's own samples in subcall_1000_same_account, by
     /// perf), and on the common path (pushed) nothing else was in it.
     fn start(
         &mut self,
