@@ -158,6 +158,15 @@ pub struct FrameLoop<'a, CTX: ContextTr + Host, P, H> {
     pub frames: &'a mut FrameStack,
 }
 
+/// Resumes `parent` with the outcome of the frame it started.
+#[inline(always)]
+fn resume_with(parent: &mut Frame, result: FrameResult) {
+    match result {
+        FrameResult::Call(outcome) => parent.interpreter.insert_call_outcome(outcome),
+        FrameResult::Create(outcome) => parent.interpreter.insert_create_outcome(outcome),
+    }
+}
+
 fn result_with_gas(result: InstructionResult, gas_limit: u64) -> InterpreterResult {
     let gas = if result.is_error() { Gas::new_spent(gas_limit) } else { Gas::new(gas_limit) };
     InterpreterResult::new(result, Bytes::new(), gas)
@@ -194,31 +203,22 @@ where
             let action =
                 self.hooks.run_interpreter(&mut frame.interpreter, self.table, self.context);
             self.take_error()?;
-            let result = match action {
+            match action {
                 InterpreterAction::NewFrame(input) => {
                     let memory = mem::take(&mut frame.interpreter.memory);
-                    if self.start(frames, input, memory)? {
-                        continue;
+                    if !self.start(frames, input, memory)? {
+                        let result = frames.take_answered();
+                        resume_with(frames.top(), result);
                     }
-                    frames.take_answered()
                 }
                 InterpreterAction::Return(result) => {
-                    let (result, memory) = self.finish(frames.pop(), result);
-                    if frames.depth == 0 {
-                        *self.memory = memory;
+                    if let Some(result) = self.finish(frames, result) {
                         return Ok(result);
                     }
-                    frames.top().interpreter.memory = memory;
-                    result
                 }
                 InterpreterAction::None => {
                     return Err(EVMError::Custom("interpreter stopped without an action".into()));
                 }
-            };
-            let parent = frames.top();
-            match result {
-                FrameResult::Call(outcome) => parent.interpreter.insert_call_outcome(outcome),
-                FrameResult::Create(outcome) => parent.interpreter.insert_create_outcome(outcome),
             }
         }
     }
@@ -489,11 +489,18 @@ where
         Ok(Started::Pushed)
     }
 
+    /// Ends the running frame with `result`: pops it, commits or reverts its checkpoint (a
+    /// create deploys its code), and hands the outcome and the memory to its parent, which
+    /// resumes. The outermost frame's outcome is returned instead, its memory kept for the
+    /// next transaction. The parent takes the outcome here, not through a returned value:
+    /// returned, the outcome was written field by field and read back with wide loads that
+    /// waited on those stores.
     fn finish(
         &mut self,
-        frame: &mut Frame,
+        frames: &mut FrameStack,
         mut result: InterpreterResult,
-    ) -> (FrameResult, SharedMemory) {
+    ) -> Option<FrameResult> {
+        let frame = frames.pop();
         let mut memory = mem::take(&mut frame.interpreter.memory);
         memory.free_context();
         let checkpoint = frame.checkpoint;
@@ -517,7 +524,14 @@ where
             }
         };
         self.hooks.frame_end(self.context, &frame.input, &mut frame_result);
-        (frame_result, memory)
+        if frames.depth == 0 {
+            *self.memory = memory;
+            return Some(frame_result);
+        }
+        let parent = frames.top();
+        parent.interpreter.memory = memory;
+        resume_with(parent, frame_result);
+        None
     }
 
     /// Checks and stores the code a successful init code returned; reverts otherwise.
