@@ -99,8 +99,9 @@ struct Frame {
 pub struct FrameStack {
     frames: Vec<Frame>,
     depth: usize,
-    /// The result of a frame that [`FrameLoop::start`] answered at once (a precompile, an
-    /// early failure), for its caller to take.
+    /// The result of an outermost frame that [`FrameLoop::start`] answered at once (a
+    /// precompile, an early failure), for the loop to return. A nested one resumes its
+    /// parent at once.
     answered: Option<FrameResult>,
 }
 
@@ -158,15 +159,6 @@ pub struct FrameLoop<'a, CTX: ContextTr + Host, P, H> {
     pub frames: &'a mut FrameStack,
 }
 
-/// Resumes `parent` with the outcome of the frame it started.
-#[inline(always)]
-fn resume_with(parent: &mut Frame, result: FrameResult) {
-    match result {
-        FrameResult::Call(outcome) => parent.interpreter.insert_call_outcome(outcome),
-        FrameResult::Create(outcome) => parent.interpreter.insert_create_outcome(outcome),
-    }
-}
-
 fn result_with_gas(result: InstructionResult, gas_limit: u64) -> InterpreterResult {
     let gas = if result.is_error() { Gas::new_spent(gas_limit) } else { Gas::new(gas_limit) };
     InterpreterResult::new(result, Bytes::new(), gas)
@@ -205,11 +197,9 @@ where
             self.take_error()?;
             match action {
                 InterpreterAction::NewFrame(input) => {
+                    // Pushed, the child runs next; answered, the parent resumed with it.
                     let memory = mem::take(&mut frame.interpreter.memory);
-                    if !self.start(frames, input, memory)? {
-                        let result = frames.take_answered();
-                        resume_with(frames.top(), result);
-                    }
+                    self.start(frames, input, memory)?;
                 }
                 InterpreterAction::Return(result) => {
                     if let Some(result) = self.finish(frames, result) {
@@ -232,8 +222,9 @@ where
     }
 
     /// Starts `input` as a child of the frames on `frames`: pushes it there (`true`), or
-    /// answers it at once (`false`), its result in `frames` ([`FrameStack::take_answered`])
-    /// and `memory` back with the parent (or the loop, for the first frame).
+    /// answers it at once (`false`) and hands the result and `memory` back
+    /// ([`Self::hand_back`]); the outermost frame's result waits in `frames`
+    /// ([`FrameStack::take_answered`]).
     ///
     /// A flag, not the result: returned through memory, a `Started` was written as a
     /// one-byte tag inside its payload and read back with 16-byte loads, which waited on
@@ -251,11 +242,7 @@ where
                 Ok(true)
             }
             Started::Done(result, memory) => {
-                match frames.depth {
-                    0 => *self.memory = memory,
-                    _ => frames.top().interpreter.memory = memory,
-                }
-                frames.answered = Some(result);
+                frames.answered = self.hand_back(frames, result, memory);
                 Ok(false)
             }
         }
@@ -524,13 +511,29 @@ where
             }
         };
         self.hooks.frame_end(self.context, &frame.input, &mut frame_result);
+        self.hand_back(frames, frame_result, memory)
+    }
+
+    /// Gives a finished or answered frame's `result` and the `memory` to the running frame,
+    /// which resumes; with no frame running (the outermost frame's end), keeps the memory
+    /// for the next transaction and returns the result.
+    #[inline(always)]
+    fn hand_back(
+        &mut self,
+        frames: &mut FrameStack,
+        result: FrameResult,
+        memory: SharedMemory,
+    ) -> Option<FrameResult> {
         if frames.depth == 0 {
             *self.memory = memory;
-            return Some(frame_result);
+            return Some(result);
         }
-        let parent = frames.top();
-        parent.interpreter.memory = memory;
-        resume_with(parent, frame_result);
+        let parent = &mut frames.top().interpreter;
+        parent.memory = memory;
+        match result {
+            FrameResult::Call(outcome) => parent.insert_call_outcome(outcome),
+            FrameResult::Create(outcome) => parent.insert_create_outcome(outcome),
+        }
         None
     }
 
