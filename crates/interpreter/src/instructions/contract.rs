@@ -4,7 +4,7 @@ use crate::{
     CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme, FrameInput, Host,
     InstructionResult, Interpreter, InterpreterAction, memory::num_words,
 };
-use lamina_primitives::{Address, B256, Bytes, U256};
+use lamina_primitives::{Bytes, U256};
 
 /// CREATE.
 pub fn create<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H) {
@@ -84,7 +84,7 @@ fn call_inner<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H, scheme: 
         CallScheme::DelegateCall | CallScheme::StaticCall => U256::ZERO,
     };
     pop!(interp, in_offset, in_len, out_offset, out_len);
-    let to = Address::from_word(B256::from(to));
+    let to = super::to_address(to);
     let transfers_value = !super::is_zero(&value);
     if scheme == CallScheme::Call && transfers_value && interp.context.is_static {
         interp.halt(InstructionResult::CallNotAllowedInsideStatic);

@@ -135,6 +135,23 @@ macro_rules! stack_only {
     };
 }
 
+/// The address in a word's low 20 bytes, as BALANCE, CALL and their kin pop it.
+///
+/// Written as 8 bytes at its offset 0, 8 at 8 and 4 at 16: that is how the account map's
+/// hasher reads it, at once, and a read that straddles two stores cannot take its value from
+/// them (store forwarding) but waits until they reach the cache. Converted through `B256`,
+/// the bytes were stored as the word's limbs lie (4, 8 and 8 bytes), and perf put a tenth of
+/// the journal's look-up time in CALL on those waits.
+#[inline(always)]
+pub(crate) fn to_address(word: lamina_primitives::U256) -> lamina_primitives::Address {
+    let [low, middle, high, _] = *word.as_limbs();
+    let mut bytes = [0u8; 20];
+    bytes[..8].copy_from_slice(&((high << 32) | (middle >> 32)).to_be_bytes());
+    bytes[8..16].copy_from_slice(&((middle << 32) | (low >> 32)).to_be_bytes());
+    bytes[16..].copy_from_slice(&(low as u32).to_be_bytes());
+    lamina_primitives::Address::new(bytes)
+}
+
 /// Whether a word is zero, from its limbs: `U256::is_zero` compiles to a vector compare
 /// through a copy on the native stack, twice the instructions on JUMPI's path.
 #[inline(always)]
@@ -170,3 +187,38 @@ pub(crate) mod modulus;
 pub mod stack;
 pub mod state;
 pub mod system;
+
+#[cfg(test)]
+mod tests {
+    use lamina_primitives::{Address, B256, U256, address};
+
+    #[test]
+    fn to_address_takes_the_low_20_bytes_as_alloy_does() {
+        let words = [
+            U256::ZERO,
+            U256::MAX,
+            U256::from_be_slice(&address!("0xd8da6bf26964af9d7eed9e03e53415d37aa96045")[..]),
+            U256::from_be_bytes(core::array::from_fn::<u8, 32, _>(|i| i as u8 + 1)),
+            U256::from(1u64) << 159,
+            U256::from(1u64) << 160,
+        ];
+        for word in words {
+            assert_eq!(super::to_address(word), Address::from_word(B256::from(word)), "{word:#x}");
+        }
+        let vitalik =
+            U256::from_be_slice(&address!("0xd8da6bf26964af9d7eed9e03e53415d37aa96045")[..]);
+        assert_eq!(
+            super::to_address(vitalik),
+            address!("0xd8da6bf26964af9d7eed9e03e53415d37aa96045")
+        );
+        assert_eq!(super::to_address(U256::from(1u64) << 160), Address::ZERO);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn to_address_equals_alloy_on_any_word(bytes: [u8; 32]) {
+            let word = U256::from_be_bytes(bytes);
+            proptest::prop_assert_eq!(super::to_address(word), Address::from_word(B256::from(bytes)));
+        }
+    }
+}

@@ -1,13 +1,9 @@
 //! State access through the host: accounts, storage, transient storage, logs, SELFDESTRUCT.
 
+use super::to_address;
 use crate::{Host, InstructionResult, Interpreter};
 use alloc::vec::Vec;
-use lamina_primitives::{Address, B256, Bytes, Log, LogData, U256};
-
-#[inline(always)]
-fn to_address(word: U256) -> Address {
-    Address::from_word(B256::from(word))
-}
+use lamina_primitives::{B256, Bytes, Log, LogData, U256};
 
 /// BALANCE.
 pub fn balance<H: Host + ?Sized>(interp: &mut Interpreter, host: &mut H) {
