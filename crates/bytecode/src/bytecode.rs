@@ -301,6 +301,18 @@ impl Bytecode {
         Self(None)
     }
 
+    /// Whether both are the same shared code (or both empty): then they are equal, without
+    /// comparing the bytes. A clone shares the code; building it again from the same bytes
+    /// does not.
+    #[inline]
+    pub fn ptr_eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
     fn from_parts(kind: Kind, hash: LazyHash) -> Self {
         Self(Some(Arc::new(Repr { kind, hash })))
     }
@@ -466,6 +478,19 @@ impl fmt::Display for Bytecode {
 mod tests {
     use super::*;
     use lamina_primitives::address;
+
+    #[test]
+    fn ptr_eq_holds_for_clones_only() {
+        let code = Bytecode::new_raw(Bytes::from_static(&[0x60, 0x01, 0x00]));
+        assert!(code.ptr_eq(&code.clone()));
+        // Equal bytes, built twice: equal, but not one allocation.
+        let again = Bytecode::new_raw(Bytes::from_static(&[0x60, 0x01, 0x00]));
+        assert_eq!(code, again);
+        assert!(!code.ptr_eq(&again));
+        assert!(Bytecode::new().ptr_eq(&Bytecode::new()));
+        assert!(!code.ptr_eq(&Bytecode::new()));
+        assert!(!Bytecode::new().ptr_eq(&code));
+    }
 
     #[test]
     fn jumpdest_inside_push_data_is_not_a_destination() {

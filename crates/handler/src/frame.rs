@@ -14,7 +14,7 @@ use lamina_context_interface::{
 };
 use lamina_interpreter::{
     CallOutcome, CallValue, CreateOutcome, FrameContext, FrameInput, Gas, Host, InstructionResult,
-    InstructionTable, Interpreter, InterpreterAction, InterpreterResult, SharedMemory, Stack,
+    InstructionTable, Interpreter, InterpreterResult, SharedMemory, Stack,
 };
 use lamina_primitives::{Address, Bytes, CALL_STACK_LIMIT, SpecId};
 
@@ -48,15 +48,16 @@ impl FrameResult {
 /// Hooks into the frame loop. The default runs each interpreter with its plain loop and
 /// observes nothing, so `()` costs nothing; an inspector overrides them.
 pub trait FrameHooks<CTX: ContextTr + Host> {
-    /// Runs `interpreter` until it stops.
+    /// Runs `interpreter` until it stops, and leaves what it stopped for in it (as
+    /// [`Interpreter::execute`] does): the loop reads the frame it asks for in place.
     #[inline(always)]
     fn run_interpreter(
         &mut self,
         interpreter: &mut Interpreter,
         table: &InstructionTable<CTX>,
         context: &mut CTX,
-    ) -> InterpreterAction {
-        interpreter.run(table, context)
+    ) {
+        interpreter.execute(table, context)
     }
     /// A frame is requested; the input may be changed, and returning a result skips the frame.
     /// `memory` holds the call data a CALL lends from its caller's memory
@@ -82,11 +83,12 @@ enum FrameKind {
     Create { address: Address },
 }
 
+/// A frame. Its input is not here: it is the request its parent's interpreter made, read in
+/// place there ([`FrameStack::frame_and_input`]).
 struct Frame {
     interpreter: Interpreter,
     checkpoint: JournalCheckpoint,
     kind: FrameKind,
-    input: FrameInput,
 }
 
 /// The frame stack's storage, kept by the EVM between transactions so that running one
@@ -103,6 +105,8 @@ pub struct FrameStack {
     /// precompile, an early failure), for the loop to return. A nested one resumes its
     /// parent at once.
     answered: Option<FrameResult>,
+    /// The outermost frame's input (a nested frame's is its parent's request).
+    outermost_input: Option<FrameInput>,
 }
 
 impl core::fmt::Debug for FrameStack {
@@ -126,12 +130,24 @@ impl FrameStack {
         self.answered.take().expect("start answered the frame")
     }
 
-    /// Ends the running frame; it stays (for reuse) and is returned to be finished.
+    /// The frame at `depth`, kept or just built, and its input: the request of the frame
+    /// below, in place in its interpreter, or the outermost input. `None` if the frame below
+    /// is not paused for a frame (a custom instruction that requested something else).
     #[inline]
-    fn pop(&mut self) -> &mut Frame {
-        self.depth -= 1;
-        &mut self.frames[self.depth]
+    fn frame_and_input(&mut self, depth: usize) -> Option<(&mut Frame, &mut FrameInput)> {
+        let (below, from) = self.frames.split_at_mut(depth);
+        let frame = from.first_mut()?;
+        let input = match below.last_mut() {
+            Some(parent) => parent.interpreter.requested_frame()?,
+            None => self.outermost_input.as_mut()?,
+        };
+        Some((frame, input))
     }
+}
+
+/// The frame loop's answer to an interpreter that paused without a frame to run.
+fn no_request<E>() -> EVMError<E> {
+    EVMError::Custom("the interpreter paused without asking for a call or create".into())
 }
 
 /// What starting a frame did. A new frame is built straight on the frame stack: a frame is
@@ -159,6 +175,9 @@ pub struct FrameLoop<'a, CTX: ContextTr + Host, P, H> {
     pub frames: &'a mut FrameStack,
 }
 
+/// The code of an account whose code is not loaded (none to run).
+static NO_CODE: Bytecode = Bytecode::new();
+
 fn result_with_gas(result: InstructionResult, gas_limit: u64) -> InterpreterResult {
     let gas = if result.is_error() { Gas::new_spent(gas_limit) } else { Gas::new(gas_limit) };
     InterpreterResult::new(result, Bytes::new(), gas)
@@ -173,41 +192,33 @@ where
     /// Runs `input` and every frame it spawns to completion.
     pub fn run(&mut self, input: FrameInput) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
         let mut frames = mem::take(self.frames);
-        let result = self.run_on(input, &mut frames);
+        frames.outermost_input = Some(input);
+        let result = self.run_on(&mut frames);
         // Zero unless an error ended the run; the frames stay for the next one.
         frames.depth = 0;
+        frames.outermost_input = None;
         *self.frames = frames;
         result
     }
 
-    fn run_on(
-        &mut self,
-        input: FrameInput,
-        frames: &mut FrameStack,
-    ) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
+    fn run_on(&mut self, frames: &mut FrameStack) -> Result<FrameResult, EVMError<DbErrorOf<CTX>>> {
         let mut memory = mem::take(self.memory);
         memory.clear();
-        if !self.start(frames, input, memory)? {
+        if !self.start(frames, memory)? {
             return Ok(frames.take_answered());
         }
         loop {
-            let frame = frames.top();
-            let action =
-                self.hooks.run_interpreter(&mut frame.interpreter, self.table, self.context);
+            let interpreter = &mut frames.top().interpreter;
+            self.hooks.run_interpreter(interpreter, self.table, self.context);
             self.take_error()?;
-            match action {
-                InterpreterAction::NewFrame(input) => {
-                    // Pushed, the child runs next; answered, the parent resumed with it.
-                    let memory = mem::take(&mut frame.interpreter.memory);
-                    self.start(frames, input, memory)?;
-                }
-                InterpreterAction::Return(result) => {
-                    if let Some(result) = self.finish(frames, result) {
-                        return Ok(result);
-                    }
-                }
-                InterpreterAction::None => {
-                    return Err(EVMError::Custom("interpreter stopped without an action".into()));
+            if interpreter.control() == InstructionResult::CallOrCreate {
+                // Pushed, the child runs next; answered, the parent resumed with it.
+                let memory = mem::take(&mut interpreter.memory);
+                self.start(frames, memory)?;
+            } else {
+                let result = interpreter.take_result();
+                if let Some(result) = self.finish(frames, result)? {
+                    return Ok(result);
                 }
             }
         }
@@ -221,8 +232,9 @@ where
         }
     }
 
-    /// Starts `input` as a child of the frames on `frames`: pushes it there (`true`), or
-    /// answers it at once (`false`) and hands the result and `memory` back
+    /// Starts the frame the running one asked for (or the outermost input) on `frames`:
+    /// pushes it there (`true`), or answers it at once (`false`) and hands the result and
+    /// `memory` back
     /// ([`Self::hand_back`]); the outermost frame's result waits in `frames`
     /// ([`FrameStack::take_answered`]).
     ///
@@ -233,10 +245,9 @@ where
     fn start(
         &mut self,
         frames: &mut FrameStack,
-        input: FrameInput,
         memory: SharedMemory,
     ) -> Result<bool, EVMError<DbErrorOf<CTX>>> {
-        match self.start_in(frames, input, memory)? {
+        match self.start_in(frames, memory)? {
             Started::Pushed => {
                 frames.depth += 1;
                 Ok(true)
@@ -253,15 +264,12 @@ where
     fn start_in(
         &mut self,
         frames: &mut FrameStack,
-        input: FrameInput,
         memory: SharedMemory,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        // The input goes straight into the frame at the new depth (a kept one, or one built
-        // now), and is used from there: a `FrameInput` is large, and each move copies it.
+        // The new frame is a kept one, or one built now; its input stays where it was
+        // written: a `FrameInput` is large, and each move copies it.
         let depth = frames.depth;
-        if let Some(frame) = frames.frames.get_mut(depth) {
-            frame.input = input;
-        } else {
+        if frames.frames.len() == depth {
             let stack = self.stacks.pop().unwrap_or_default();
             let interpreter = Interpreter::new(
                 &Bytecode::new(),
@@ -273,15 +281,15 @@ where
             );
             let kind = FrameKind::Call { return_memory_offset: 0..0 };
             let checkpoint = JournalCheckpoint::default();
-            frames.frames.push(Frame { interpreter, checkpoint, kind, input });
+            frames.frames.push(Frame { interpreter, checkpoint, kind });
         }
-        let frame = &mut frames.frames[depth];
-        if let Some(result) = self.hooks.frame_start(self.context, &mut frame.input, &memory) {
+        let (frame, input) = frames.frame_and_input(depth).ok_or_else(no_request)?;
+        if let Some(result) = self.hooks.frame_start(self.context, input, &memory) {
             return Ok(Started::Done(result, memory));
         }
-        match frame.input {
-            FrameInput::Call(_) => self.start_call(frame, depth, memory),
-            FrameInput::Create(_) => self.start_create(frame, depth, memory),
+        match input {
+            FrameInput::Call(_) => self.start_call(frame, input, depth, memory),
+            FrameInput::Create(_) => self.start_create(frame, input, depth, memory),
         }
     }
 
@@ -296,14 +304,14 @@ where
         Ok(Started::Done(result, memory))
     }
 
-    /// Starts the call in `frame` (its input set), at `depth`.
+    /// Starts the call `input` in `frame`, at `depth`.
     fn start_call(
         &mut self,
         frame: &mut Frame,
+        input: &mut FrameInput,
         depth: usize,
         memory: SharedMemory,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let input = &mut frame.input;
         let FrameInput::Call(inputs) = input else { unreachable!("start calls only a call") };
         let done = |this: &mut Self, input: &FrameInput, result, memory, offset: Range<usize>| {
             let result = FrameResult::Call(CallOutcome { result, memory_offset: offset });
@@ -350,8 +358,17 @@ where
             }
             return done(self, input, result, memory, offset);
         }
-        let code = self.load_code(inputs.bytecode_address, touch_with_code)?;
-        if code.is_empty() {
+        // The frame takes the code only if it is not the code it ran last
+        // (`Interpreter::set_code`); the code stays in the journal meanwhile.
+        let interpreter = &mut frame.interpreter;
+        let has_code = self.load_code(inputs.bytecode_address, touch_with_code, |code| {
+            let has_code = !code.is_empty();
+            if has_code {
+                interpreter.set_code(code);
+            }
+            has_code
+        })?;
+        if !has_code {
             self.context.journal().checkpoint_commit();
             let result = result_with_gas(InstructionResult::Stop, inputs.gas_limit);
             return done(self, input, result, memory, offset);
@@ -367,17 +384,19 @@ where
         };
         let gas_limit = inputs.gas_limit;
         let kind = FrameKind::Call { return_memory_offset: offset };
-        self.push(frame, code, context, gas_limit, memory, checkpoint, kind);
+        self.push(frame, context, gas_limit, memory, checkpoint, kind);
         Ok(Started::Pushed)
     }
 
-    /// The code to run for `address` (touching it if `touch`), following an EIP-7702
-    /// delegation from Prague.
-    fn load_code(
+    /// Gives `use_code` the code to run for `address` (touching it if `touch`), following an
+    /// EIP-7702 delegation from Prague. Lent, not returned: a returned borrow of the journal
+    /// would keep it borrowed for the delegate's load too.
+    fn load_code<R>(
         &mut self,
         address: Address,
         touch: bool,
-    ) -> Result<Bytecode, EVMError<DbErrorOf<CTX>>> {
+        use_code: impl FnOnce(&Bytecode) -> R,
+    ) -> Result<R, EVMError<DbErrorOf<CTX>>> {
         let follow = self.context.cfg().spec().is_enabled_in(SpecId::PRAGUE);
         let journal = self.context.journal();
         let account = if touch {
@@ -386,24 +405,22 @@ where
             journal.load_account_code(address)
         };
         let account = account.map_err(EVMError::Database)?;
-        let code = account.data.info.code().cloned().unwrap_or_default();
+        let code = account.data.info.code().unwrap_or(&NO_CODE);
         match code.eip7702() {
             Some(designator) if follow => {
                 let delegate = designator.address();
                 let account = journal.load_account_code(delegate).map_err(EVMError::Database)?;
-                Ok(account.data.info.code().cloned().unwrap_or_default())
+                Ok(use_code(account.data.info.code().unwrap_or(&NO_CODE)))
             }
-            _ => Ok(code),
+            _ => Ok(use_code(code)),
         }
     }
 
-    /// Makes `frame` (kept from an earlier frame at its depth, its input already set) the new
-    /// frame, reset in place.
-    #[allow(clippy::too_many_arguments)]
+    /// Makes `frame` (kept from an earlier frame at its depth, its code set) the new frame,
+    /// reset in place.
     fn push(
         &mut self,
         frame: &mut Frame,
-        code: Bytecode,
         context: FrameContext,
         gas_limit: u64,
         mut memory: SharedMemory,
@@ -412,20 +429,20 @@ where
     ) {
         memory.new_context();
         let interpreter = &mut frame.interpreter;
-        interpreter.reset(code, context, gas_limit, &self.table.gas, memory);
+        interpreter.restart(context, gas_limit, &self.table.gas, memory);
         interpreter.memory_limit = self.context.cfg().memory_limit();
         frame.checkpoint = checkpoint;
         frame.kind = kind;
     }
 
-    /// Starts the create in `frame` (its input set), at `depth`.
+    /// Starts the create `input` in `frame`, at `depth`.
     fn start_create(
         &mut self,
         frame: &mut Frame,
+        input: &FrameInput,
         depth: usize,
         memory: SharedMemory,
     ) -> Result<Started, EVMError<DbErrorOf<CTX>>> {
-        let input = &frame.input;
         let FrameInput::Create(inputs) = input else { unreachable!("start creates only a create") };
         let done = |this: &mut Self, input, result, memory| {
             let result = FrameResult::Create(CreateOutcome { result, address: None });
@@ -462,7 +479,7 @@ where
                 return done(self, input, result, memory);
             }
         };
-        let code = Bytecode::new_raw(inputs.init_code.clone());
+        frame.interpreter.set_code(&Bytecode::new_raw(inputs.init_code.clone()));
         let context = FrameContext {
             target_address: address,
             caller: inputs.caller,
@@ -472,7 +489,7 @@ where
         };
         let gas_limit = inputs.gas_limit;
         let kind = FrameKind::Create { address };
-        self.push(frame, code, context, gas_limit, memory, checkpoint, kind);
+        self.push(frame, context, gas_limit, memory, checkpoint, kind);
         Ok(Started::Pushed)
     }
 
@@ -486,14 +503,15 @@ where
         &mut self,
         frames: &mut FrameStack,
         mut result: InterpreterResult,
-    ) -> Option<FrameResult> {
-        let frame = frames.pop();
+    ) -> Result<Option<FrameResult>, EVMError<DbErrorOf<CTX>>> {
+        frames.depth -= 1;
+        let (frame, input) = frames.frame_and_input(frames.depth).ok_or_else(no_request)?;
         let mut memory = mem::take(&mut frame.interpreter.memory);
         memory.free_context();
         let checkpoint = frame.checkpoint;
         let mut frame_result = match frame.kind {
             FrameKind::Call { ref return_memory_offset } => {
-                if let FrameInput::Call(inputs) = &mut frame.input {
+                if let FrameInput::Call(inputs) = input {
                     inputs.input = mem::take(&mut frame.interpreter.context.input);
                 }
                 let return_memory_offset = return_memory_offset.clone();
@@ -510,8 +528,8 @@ where
                 FrameResult::Create(CreateOutcome { result, address: created.then_some(address) })
             }
         };
-        self.hooks.frame_end(self.context, &frame.input, &mut frame_result);
-        self.hand_back(frames, frame_result, memory)
+        self.hooks.frame_end(self.context, input, &mut frame_result);
+        Ok(self.hand_back(frames, frame_result, memory))
     }
 
     /// Gives a finished or answered frame's `result` and the `memory` to the running frame,

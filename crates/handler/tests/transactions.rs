@@ -399,3 +399,64 @@ fn frontier_create_that_cannot_pay_for_its_code_deploys_none_and_returns_none() 
         lamina_primitives::KECCAK_EMPTY
     );
 }
+
+/// CALL with no value and 32 bytes of output to `out`, to `to`, its success flag popped.
+fn call_code_to(to: Address, out: u8) -> Vec<u8> {
+    let mut code = vec![0x60, 32, 0x60, out, 0x60, 0, 0x60, 0, 0x60, 0, 0x73];
+    code.extend_from_slice(to.as_slice());
+    code.extend_from_slice(&[0x5a, 0xf1, 0x50]); // GAS, CALL, POP
+    code
+}
+
+/// PUSH1 `word`, PUSH1 0, MSTORE, PUSH1 32, PUSH1 0, RETURN.
+fn returns_word(word: u8) -> Bytes {
+    Bytes::copy_from_slice(&[0x60, word, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3])
+}
+
+#[test]
+fn frames_at_one_depth_run_each_callee_s_own_code() {
+    // CONTRACT calls B, C, then B again, each at depth 1 (the frame kept there is reused,
+    // and keeps its code only when the callee's is the same), and returns the three words.
+    const B: Address = Address::repeat_byte(0xb1);
+    const C: Address = Address::repeat_byte(0xc1);
+    let mut code = call_code_to(B, 0);
+    code.extend(call_code_to(C, 32));
+    code.extend(call_code_to(B, 64));
+    code.extend_from_slice(&[0x60, 96, 0x60, 0, 0xf3]);
+    let mut db = db_with_code(&code);
+    for (address, word) in [(B, 0x11), (C, 0x22)] {
+        let code = lamina_bytecode::Bytecode::new_raw(returns_word(word));
+        db.insert_account_info(address, lamina_state::AccountInfo::default().with_code(code));
+    }
+    let mut evm = evm(db, SpecId::CANCUN);
+    let result = evm.transact(call(CONTRACT).build()).unwrap().result;
+    let mut expected = [0u8; 96];
+    expected[31] = 0x11;
+    expected[63] = 0x22;
+    expected[95] = 0x11;
+    assert_eq!(result.output().map(|out| &out[..]), Some(&expected[..]));
+}
+
+#[test]
+fn an_instruction_that_pauses_without_a_request_is_an_error_not_a_panic() {
+    use lamina_interpreter::{Host, Instruction, InstructionTable, Interpreter, InterpreterAction};
+    type Ctx = lamina_context::Context<
+        lamina_context::BlockEnv,
+        TxEnv,
+        lamina_context::CfgEnv,
+        lamina_database::InMemoryDB,
+    >;
+    // A broken custom instruction: it pauses the frame for a call but asks for none.
+    fn pause<H: Host + ?Sized>(interpreter: &mut Interpreter, _host: &mut H) {
+        interpreter.request(InterpreterAction::None);
+    }
+    let mut table = InstructionTable::<Ctx>::new(SpecId::CANCUN);
+    table.insert(0x0c, Instruction::new(pause::<Ctx>, 0, 0, 0));
+    let evm = evm(db_with_code(&[0x0c]), SpecId::CANCUN);
+    let mut evm = evm.with_instructions(table);
+    let error = evm.transact(call(CONTRACT).build()).unwrap_err();
+    assert!(
+        matches!(error, EVMError::Custom(ref message) if message.contains("paused")),
+        "{error:?}"
+    );
+}

@@ -6,8 +6,7 @@ use lamina_bytecode::opcode::SELFDESTRUCT;
 use lamina_context_interface::{ContextTr, JournalTr};
 use lamina_handler::{Evm, FrameHooks, FrameResult};
 use lamina_interpreter::{
-    FrameInput, Host, InstructionResult, InstructionTable, Interpreter, InterpreterAction,
-    SharedMemory,
+    FrameInput, Host, InstructionResult, InstructionTable, Interpreter, SharedMemory,
 };
 use lamina_primitives::{Address, B256, U256};
 
@@ -42,7 +41,7 @@ where
         interpreter: &mut Interpreter,
         table: &InstructionTable<CTX>,
         context: &mut CTX,
-    ) -> InterpreterAction {
+    ) {
         let inspector = &mut self.0;
         // The loop also resumes frames after a call or create returns. A resumed frame is
         // past its calling instruction, so only a fresh frame stands at pc 0.
@@ -76,7 +75,6 @@ where
             }
             inspector.step_end(interpreter, context);
         }
-        interpreter.take_action()
     }
 
     fn frame_start(

@@ -19,7 +19,7 @@ pub enum InstructionResult {
     CallOrCreate,
     /// Leaving the running loop because how instructions are checked changed: per block to
     /// per instruction, or after a warm-up, per instruction to per block (internal to
-    /// [`crate::Interpreter::run`]; never seen outside it).
+    /// [`crate::Interpreter::execute`]; never seen outside it).
     ChecksChanged,
     /// A CREATE whose init code was too large (EIP-3860): the creating frame halts.
     CreateInitCodeSizeLimit,

@@ -1,7 +1,7 @@
 //! The interpreter: one frame's machine state and the dispatch loop.
 
 use crate::{
-    CallInput, CallOutcome, CreateOutcome, Gas, GasParams, Host, InstructionResult,
+    CallInput, CallOutcome, CreateOutcome, FrameInput, Gas, GasParams, Host, InstructionResult,
     InstructionTable, InterpreterAction, InterpreterResult, SharedMemory, Stack,
     instructions::modulus::PreparedModulus, memory::num_words,
 };
@@ -162,14 +162,37 @@ impl Interpreter {
     /// way instead of building (and moving) a new, large one per call.
     pub fn reset(
         &mut self,
-        code: Bytecode,
+        code: &Bytecode,
         context: FrameContext,
         gas_limit: u64,
         params: &GasParams,
         memory: SharedMemory,
     ) {
-        self.code = code.into_executable();
-        self.legacy = Self::legacy_of(&self.code);
+        self.set_code(code);
+        self.restart(context, gas_limit, params, memory);
+    }
+
+    /// Makes `code` the code the next frame runs ([`Self::restart`]). The code it holds already
+    /// (one shared allocation, [`Bytecode::ptr_eq`]) is kept, not cloned: the clone and the
+    /// drop of the code it replaces are two atomic read-modify-writes of the count, each of
+    /// which waits for every earlier store to drain (perf put them at 5% of a call's time in
+    /// a loop calling one contract).
+    #[inline]
+    pub fn set_code(&mut self, code: &Bytecode) {
+        if !self.code.ptr_eq(code) {
+            self.code = code.clone().into_executable();
+            self.legacy = Self::legacy_of(&self.code);
+        }
+    }
+
+    /// [`Self::reset`] with the code this interpreter holds ([`Self::set_code`]).
+    pub fn restart(
+        &mut self,
+        context: FrameContext,
+        gas_limit: u64,
+        params: &GasParams,
+        memory: SharedMemory,
+    ) {
         self.ip = self.code().padded_bytes().as_ptr();
         self.code_start = self.ip;
         self.gas = Gas::new(gas_limit);
@@ -532,7 +555,7 @@ impl Interpreter {
     }
 
     /// Runs one instruction with its checks (for inspecting loops; the plain loop is
-    /// [`Interpreter::run`]). A frame driven by `step` is checked instruction by instruction
+    /// [`Interpreter::execute`]). A frame driven by `step` is checked instruction by instruction
     /// throughout.
     #[inline(always)]
     pub fn step<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
@@ -554,17 +577,30 @@ impl Interpreter {
         (instruction.function)(self, host);
     }
 
-    /// Runs until the frame ends or asks for a new frame.
-    // Never inlined, so that the dispatch loops are compiled on their own, the same whatever
-    // the frame loop around them: inlined, a 24-byte field added to `SharedMemory` changed how
-    // the frame loop was inlined and made sha1_divs, memory_grow and signextend 0.05-0.10 of
-    // revm's time slower with the same instructions executed. One call per frame run.
-    #[inline(never)]
+    /// Runs until the frame ends or asks for a new frame, and returns what it stopped for
+    /// ([`Self::execute`], then [`Self::take_action`]).
+    #[inline]
     pub fn run<H: Host + ?Sized>(
         &mut self,
         table: &InstructionTable<H>,
         host: &mut H,
     ) -> InterpreterAction {
+        self.execute(table, host);
+        self.take_action()
+    }
+
+    /// Runs until the frame ends or asks for a new frame, and keeps what it stopped for:
+    /// the frame asked for is [`Self::requested_frame`], in place, and an ended frame's
+    /// result is [`Self::take_result`]. The frame loop reads the request where the
+    /// instruction wrote it: returned, the request was copied twice more on its way to the
+    /// new frame, and read back with wide loads that waited on the narrow stores that wrote
+    /// it (store forwarding).
+    // Never inlined, so that the dispatch loops are compiled on their own, the same whatever
+    // the frame loop around them: inlined, a 24-byte field added to `SharedMemory` changed how
+    // the frame loop was inlined and made sha1_divs, memory_grow and signextend 0.05-0.10 of
+    // revm's time slower with the same instructions executed. One call per frame run.
+    #[inline(never)]
+    pub fn execute<H: Host + ?Sized>(&mut self, table: &InstructionTable<H>, host: &mut H) {
         if self.checks == Checks::Fresh {
             self.start(table);
         }
@@ -582,7 +618,8 @@ impl Interpreter {
                 }
             }
             if self.control != InstructionResult::ChecksChanged {
-                return self.take_action();
+                self.record_run();
+                return;
             }
             self.control = InstructionResult::Continue;
             if self.checks == Checks::WarmingUp {
@@ -761,16 +798,36 @@ impl Interpreter {
         }
     }
 
-    /// What the frame asks for after it stopped running. A finished frame's output moves
-    /// into the returned result.
+    /// What the frame asks for after it stopped running, moved out: the frame asked for, or
+    /// the result of a frame that ended ([`Self::take_result`]).
     pub fn take_action(&mut self) -> InterpreterAction {
-        self.record_run();
         if self.control == InstructionResult::CallOrCreate {
+            self.record_run();
             return core::mem::take(&mut self.next_action);
         }
-        // The output moves out: cloning it would make its buffer shared (an allocation).
+        InterpreterAction::Return(self.take_result())
+    }
+
+    /// The frame this one is paused for (a call or create it asked for, not yet answered
+    /// with [`Self::insert_call_outcome`] or [`Self::insert_create_outcome`]), in place.
+    #[inline]
+    pub fn requested_frame(&mut self) -> Option<&mut FrameInput> {
+        match &mut self.next_action {
+            InterpreterAction::NewFrame(input)
+                if self.control == InstructionResult::CallOrCreate =>
+            {
+                Some(input)
+            }
+            _ => None,
+        }
+    }
+
+    /// The result of the frame once it ended, its output moved out (cloning it would make its
+    /// buffer shared: an allocation).
+    pub fn take_result(&mut self) -> InterpreterResult {
+        self.record_run();
         let output = core::mem::take(&mut self.output);
-        InterpreterAction::Return(self.result_with(output))
+        self.result_with(output)
     }
 
     /// The frame's result once it ended (not while paused for a call).
