@@ -824,6 +824,7 @@ impl Interpreter {
 
     /// The result of the frame once it ended, its output moved out (cloning it would make its
     /// buffer shared: an allocation).
+    #[inline]
     pub fn take_result(&mut self) -> InterpreterResult {
         self.record_run();
         let output = core::mem::take(&mut self.output);
@@ -835,6 +836,7 @@ impl Interpreter {
         self.result_with(self.output.clone())
     }
 
+    #[inline]
     fn result_with(&self, output: Bytes) -> InterpreterResult {
         let mut gas = self.gas;
         let result = self.control;
