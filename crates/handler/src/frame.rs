@@ -234,8 +234,7 @@ where
 
     /// Starts the frame the running one asked for (or the outermost input) on `frames`:
     /// pushes it there (`true`), or answers it at once (`false`) and hands the result and
-    /// `memory` back
-    /// ([`Self::hand_back`]); the outermost frame's result waits in `frames`
+    /// `memory` back ([`Self::hand_back`]); the outermost frame's result waits in `frames`
     /// ([`FrameStack::take_answered`]).
     ///
     /// A flag, not the result: returned through memory, a `Started` was written as a

@@ -618,6 +618,8 @@ impl Interpreter {
                 }
             }
             if self.control != InstructionResult::ChecksChanged {
+                // The one count per stop: `take_action` and `take_result` need none (a frame
+                // driven by `step` never warms up).
                 self.record_run();
                 return;
             }
@@ -802,7 +804,6 @@ impl Interpreter {
     /// the result of a frame that ended ([`Self::take_result`]).
     pub fn take_action(&mut self) -> InterpreterAction {
         if self.control == InstructionResult::CallOrCreate {
-            self.record_run();
             return core::mem::take(&mut self.next_action);
         }
         InterpreterAction::Return(self.take_result())
@@ -826,7 +827,6 @@ impl Interpreter {
     /// buffer shared: an allocation).
     #[inline]
     pub fn take_result(&mut self) -> InterpreterResult {
-        self.record_run();
         let output = core::mem::take(&mut self.output);
         self.result_with(output)
     }
