@@ -320,6 +320,20 @@ impl StackTop {
         }
     }
 
+    /// SWAP1 then POP: drops the word under the top.
+    ///
+    /// # Safety
+    /// At least 2 words are below the top.
+    #[inline(always)]
+    pub(crate) unsafe fn nip(&mut self) {
+        // SAFETY: the caller guarantees the words.
+        unsafe {
+            let top = read_word(self.0.sub(1));
+            self.0 = self.0.sub(1);
+            self.0.sub(1).write(top);
+        }
+    }
+
     /// SWAPn.
     ///
     /// # Safety

@@ -164,3 +164,66 @@ fn push2_then_jump_fails_as_the_two_instructions_would() {
     assert_eq!(result.result, InstructionResult::Stop);
     assert_eq!(result.gas.spent(), 12);
 }
+
+#[test]
+fn push1_then_a_shift_runs_as_the_two_instructions() {
+    // PUSH32 0x0102…1f20, PUSH1 4, SHR, PUSH1 8, SHL, STOP: five instructions of 3 gas.
+    let word: Vec<u8> = (1..=32).collect();
+    let code = Asm::new().bytes(&[PUSH32]).bytes(&word).bytes(&[PUSH1, 4, SHR, PUSH1, 8, SHL]);
+    let (frame, result) = run_analysed(&code.op(STOP).build(), LIMIT);
+    assert_eq!(result.result, InstructionResult::Stop);
+    assert_eq!(result.gas.spent(), 15);
+    let expected: U256 =
+        "0x102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f200".parse().unwrap();
+    assert_eq!(frame.stack(), [expected]);
+
+    // By 255, both ways: PUSH1 1, PUSH1 255, SHL, PUSH1 255, SHR, STOP gives 1 back, and the
+    // top bit on the way (DUP1 keeps it): 2^255.
+    let code = [PUSH1, 1, PUSH1, 255, SHL, DUP1, PUSH1, 255, SHR, STOP];
+    let (frame, result) = run_analysed(&code, LIMIT);
+    assert_eq!(result.gas.spent(), 18);
+    assert_eq!(frame.stack(), [U256::from(1) << 255, U256::from(1)]);
+
+    // An immediate that is itself SHR's byte is only data: PUSH1 0x1c (SHR) shifts by 28.
+    let code = [PUSH2, 0x12, 0x34, PUSH1, SHR, SHR, STOP];
+    let (frame, _) = run_analysed(&code, LIMIT);
+    assert_eq!(frame.stack(), [U256::ZERO]);
+    let code = [PUSH4, 0x12, 0x34, 0x56, 0x78, PUSH1, SHR, SHR, STOP];
+    let (frame, _) = run_analysed(&code, LIMIT);
+    assert_eq!(frame.stack(), [U256::from(1)]);
+
+    // A shift with nothing to shift underflows, as SHR alone does.
+    let (_, result) = run_analysed(&[PUSH1, 4, SHR, STOP], LIMIT);
+    assert_halt(&result, InstructionResult::StackUnderflow);
+    // Out of gas at the shift, not before: 6 for the PUSH1s, not 3 more for SHR.
+    let (_, result) = run_analysed(&[PUSH1, 1, PUSH1, 4, SHR, STOP], 8);
+    assert_halt(&result, InstructionResult::OutOfGas);
+}
+
+#[test]
+fn push1_then_a_shift_byte_is_no_shift_before_constantinople() {
+    // 0x1c is not an instruction in Byzantium: PUSH1 1, PUSH1 4, SHR halts at the SHR.
+    let mut frame = Frame::new(&[PUSH1, 1, PUSH1, 4, SHR, STOP], SpecId::BYZANTIUM, LIMIT);
+    let key = frame.table.block_key().unwrap();
+    frame.interp.code().analysed_blocks(key, || frame.table.static_gas());
+    assert_halt(&frame.finish(), InstructionResult::OpcodeNotFound);
+}
+
+#[test]
+fn swap1_then_pop_runs_as_the_two_instructions() {
+    // PUSH1 1, PUSH1 2, PUSH1 3, SWAP1, POP, STOP: 3 * 3 + 3 + 2 = 14, and the 2 dropped.
+    let (frame, result) = run_analysed(&[PUSH1, 1, PUSH1, 2, PUSH1, 3, SWAP1, POP, STOP], LIMIT);
+    assert_eq!(result.result, InstructionResult::Stop);
+    assert_eq!(result.gas.spent(), 14);
+    assert_eq!(frame.stack(), [U256::from(1), U256::from(3)]);
+    // SWAP1 followed by anything else only swaps.
+    let (frame, result) = run_analysed(&[PUSH1, 1, PUSH1, 2, SWAP1, STOP], LIMIT);
+    assert_eq!(result.gas.spent(), 9);
+    assert_eq!(frame.stack(), [U256::from(2), U256::from(1)]);
+    // A POP that is PUSH data is no POP: PUSH1 1, PUSH1 2, SWAP1, PUSH1 0x50, STOP.
+    let (frame, _) = run_analysed(&[PUSH1, 1, PUSH1, 2, SWAP1, PUSH1, POP, STOP], LIMIT);
+    assert_eq!(frame.stack(), [U256::from(2), U256::from(1), U256::from(0x50)]);
+    // One word: SWAP1 underflows before the POP runs.
+    let (_, result) = run_analysed(&[PUSH1, 1, SWAP1, POP, STOP], LIMIT);
+    assert_halt(&result, InstructionResult::StackUnderflow);
+}
